@@ -1,0 +1,23 @@
+/**
+ * The programs the system can run, by name, and the module each starts in. The
+ * kernel loads a program by name (boot image, RS spawn, exec) and nothing else.
+ */
+export const PROGRAMS: Record<string, string> = {
+  // servers
+  pm: "servers/pm/main.ts",
+  vfs: "servers/vfs/main.ts",
+  mfs: "servers/mfs/main.ts",
+  ds: "servers/ds/main.ts",
+  rs: "servers/rs/main.ts",
+  // drivers
+  blk: "drivers/blk/main.ts",
+  tty: "drivers/tty/main.ts",
+  // user programs
+  init: "user/init.ts",
+  sh: "user/sh/main.ts",
+  fsstress: "user/workloads/fsstress.ts",
+  proctree: "user/workloads/proctree.ts",
+  dsbench: "user/workloads/dsbench.ts",
+  mixed: "user/workloads/mixed.ts",
+  nullcall: "user/nullcall.ts",
+};

@@ -1,0 +1,384 @@
+import * as util from "node:util";
+import type { Machine, IrqLine } from "../../hw/machine.js";
+import { ANY, CLOCK, HARDWARE, NR_SLOTS, SYSTEM, TRAP, slotOf } from "../include/ipc.js";
+import { EBADSRCDST, ECALLDENIED, EDEADSRCDST, EINVAL, OK } from "../include/errno.js";
+import { Grants } from "./grant.js";
+import type { ImageSource } from "./image.js";
+import { Ipc, TRACE_KIND } from "./ipc.js";
+import { copyMessage, makeMessage } from "./message.js";
+import { maySend, type Priv } from "./priv.js";
+import { Instance, Proc } from "./proc.js";
+import { Realm } from "./realm.js";
+import { Scheduler, type Wakeup } from "./sched.js";
+import { kernelCall } from "./system.js";
+import { Trace } from "./trace.js";
+
+/** A process of the boot image. */
+export interface BootProcess {
+  slot: number;
+  name: string;
+  program: string;
+  priv: Priv;
+  /** Slot told when this process dies unexpectedly. */
+  watcher: number;
+  argv?: string[];
+}
+
+/** Why a process ended, as its watcher learns it. */
+export interface Death {
+  endpoint: number;
+  /** Exit status when it returned, or -1 when it crashed or was killed. */
+  status: number;
+  reason: string;
+}
+
+export interface RunOptions {
+  /** Stop when virtual time reaches this tick. */
+  maxTicks?: number;
+  /** Called when every process is blocked and no timer is pending; resolve true to keep running. */
+  idleWait?: () => Promise<boolean>;
+}
+
+export type RunEnd = "halted" | "ticks" | "idle";
+
+/**
+ * The microkernel: process table, message passing, grants, alarms, interrupts and
+ * the trap every process enters it through. It runs no policy: PM, VFS, RS and the
+ * rest decide; the kernel only does what they ask and checks they may ask it.
+ */
+export class Kernel {
+  readonly procs: Array<Proc | undefined> = new Array(NR_SLOTS);
+  readonly sched = new Scheduler(3);
+  readonly trace = new Trace();
+  readonly ipc: Ipc;
+  readonly grants: Grants;
+  /** Deaths not yet collected, per watcher slot. */
+  readonly deaths = new Map<number, Death[]>();
+  /** Processes subscribed to each interrupt line, by slot. */
+  readonly irqSubscribers = new Map<IrqLine, Set<number>>();
+  halted: { status: number } | null = null;
+  traps = 0;
+  private nextCallId = 1;
+  private inTrap = false;
+
+  constructor(readonly machine: Machine, readonly image: ImageSource) {
+    this.ipc = new Ipc(this.sched, this.trace, () => machine.clock.now);
+    this.grants = new Grants((ep) => this.lookup(ep));
+    machine.attach((line) => this.interrupt(line));
+  }
+
+  // ---- process lifecycle ---------------------------------------------------------
+
+  boot(table: BootProcess[]): void {
+    for (const b of table) {
+      const p = this.createProc(b.slot, b.name, b.program, b.priv, b.watcher, "main", b.argv ?? []);
+      this.start(p);
+    }
+  }
+
+  /** A free slot for a new process, or -1 when the table is full. */
+  freeSlot(from: number): number {
+    for (let s = from; s < NR_SLOTS; s++) {
+      const p = this.procs[s];
+      if (!p || !p.alive) return s;
+    }
+    return -1;
+  }
+
+  /**
+   * Fill `slot` with a new process running `program` from `entry` (not yet started).
+   * A reused slot gets the next generation unless `sameEndpoint` revives the old one.
+   */
+  createProc(slot: number, name: string, program: string, priv: Priv, watcher: number, entry: string,
+    argv: string[], sameEndpoint = false): Proc {
+    const old = this.procs[slot];
+    if (old?.alive) throw new Error(`slot ${slot} is in use by ${old.name}`);
+    const gen = old ? (sameEndpoint ? old.generation : old.generation + 1) : 0;
+    const p = new Proc(slot, gen, name, program, priv, watcher);
+    this.procs[slot] = p;
+    p.instance = this.newInstance(p, program, entry, argv);
+    return p;
+  }
+
+  /** A fresh realm with `program` loaded, bound to `p`; throws if the program cannot load. */
+  newInstance(p: Proc, program: string, entry: string, argv: string[]): Instance {
+    const path = this.image.program(program);
+    if (!path) throw new Error(`no such program '${program}'`);
+    let inst: Instance | undefined = undefined;
+    const trap = (op: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown) =>
+      this.trap(p, inst!, op, a, b, c, d, e, f, g);
+    const seed = this.machine.rng.nextU32();
+    const realm = new Realm(this.image, trap as never, seed, `${p.name}:${p.endpoint}`);
+    inst = new Instance(realm, entry, argv);
+    realm.require(path);
+    return inst;
+  }
+
+  /** Start the instance of `p` at its entry point. */
+  start(p: Proc): void {
+    const inst = p.instance!;
+    if (inst.started) return;
+    inst.started = true;
+    p.state = "running";
+    const ops = inst.realm.ops;
+    const exports = inst.realm.require(this.image.program(p.program)!) as Record<string, unknown>;
+    const fn = exports[inst.entry];
+    if (typeof fn !== "function") {
+      this.destroy(p, { status: -1, reason: `program '${p.program}' has no entry point '${inst.entry}'` }, true);
+      return;
+    }
+    const argv = ops.array();
+    for (const s of inst.argv) argv.push(s);
+    ops.run(fn, argv,
+      (code) => {
+        if (p.instance === inst && p.alive) this.destroy(p, { status: typeof code === "number" ? code : 0, reason: "returned" }, true);
+      },
+      (why) => {
+        if (p.instance !== inst || !p.alive) return;
+        const text = typeof why === "string" ? why : "unknown failure";
+        this.log(`process ${p.name} (${p.endpoint}) crashed: ${text.split("\n").slice(0, 3).join(" | ")}`);
+        this.destroy(p, { status: -1, reason: text }, true);
+      });
+  }
+
+  /** End a process; its watcher hears of it unless the watcher asked for it. */
+  destroy(p: Proc, death: Omit<Death, "endpoint">, tellWatcher: boolean): void {
+    if (!p.alive) return;
+    p.state = "dead";
+    p.instance = null;
+    p.alarm?.cancel();
+    p.alarm = null;
+    for (const subs of this.irqSubscribers.values()) subs.delete(p.slot);
+    this.trace.record(TRACE_KIND.DEATH, p.endpoint, p.watcher, death.status);
+    this.ipc.failWaitersOn(p, this.liveProcs());
+    if (tellWatcher) {
+      const watcher = this.procs[p.watcher];
+      if (watcher?.alive) {
+        let q = this.deaths.get(p.watcher);
+        if (!q) this.deaths.set(p.watcher, (q = []));
+        q.push({ endpoint: p.endpoint, ...death });
+        this.ipc.notify(watcher, SYSTEM);
+      }
+    }
+  }
+
+  *liveProcs(): Iterable<Proc> {
+    for (const p of this.procs) if (p?.alive) yield p;
+  }
+
+  /** The live process an endpoint names, if the generation still matches. */
+  lookup(endpoint: number): Proc | undefined {
+    if (!Number.isInteger(endpoint) || endpoint < 0) return undefined;
+    const p = this.procs[slotOf(endpoint)];
+    return p && p.alive && p.endpoint === endpoint ? p : undefined;
+  }
+
+  // ---- hardware ------------------------------------------------------------------
+
+  private interrupt(line: IrqLine): void {
+    const subs = this.irqSubscribers.get(line);
+    if (!subs) return;
+    for (const slot of subs) {
+      const p = this.procs[slot];
+      if (!p?.alive) continue;
+      p.irqPending |= 1 << line;
+      this.ipc.notify(p, HARDWARE);
+    }
+  }
+
+  /** Arm (or with ticks 0 cancel) the alarm of `p`; returns ticks that were left on the old one. */
+  setAlarm(p: Proc, ticks: number): number {
+    const clock = this.machine.clock;
+    let left = 0;
+    if (p.alarm) {
+      left = Math.max(0, p.alarmAt - clock.now);
+      p.alarm.cancel();
+      p.alarm = null;
+    }
+    if (ticks > 0) {
+      p.alarmAt = clock.now + ticks;
+      p.alarm = clock.after(ticks, () => {
+        p.alarm = null;
+        if (p.alive) this.ipc.notify(p, CLOCK);
+      });
+    }
+    return left;
+  }
+
+  log(text: string): void {
+    this.machine.console.write(`kernel: ${text}\n`);
+  }
+
+  halt(status: number): void {
+    if (this.halted) return;
+    this.halted = { status };
+    this.sched.stop();
+  }
+
+  // ---- the trap ------------------------------------------------------------------
+
+  /**
+   * Every system call enters here. Arguments come from an untrusted realm: each is
+   * checked before use, and nothing but numbers, strings and realm-built objects
+   * goes back. A call that blocks returns OK now and completes through `cb` later.
+   */
+  trap(p: Proc, inst: Instance, op: number, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown,
+    g: unknown): unknown {
+    // Loading a module runs its top level, which loads more: the one trap that nests, and
+    // the one an instance not yet serving its endpoint (being loaded) may make.
+    if (op === TRAP.REQUIRE) return inst && !this.halted ? this.requireFor(inst, a, b) : "process is gone";
+    if (this.halted || p.instance !== inst || !p.alive) return -EDEADSRCDST;
+    if (this.inTrap) return -EINVAL; // re-entered from a getter in a message: refuse
+    this.inTrap = true;
+    this.traps++;
+    try {
+      return this.dispatch(p, inst, op, a, b, c, d, e, f, g);
+    } catch (err) {
+      this.log(`trap ${op} from ${p.name} faulted: ${(err as Error)?.message ?? String(err)}`);
+      return -EINVAL;
+    } finally {
+      this.inTrap = false;
+      this.machine.clock.charge(1);
+    }
+  }
+
+  private dispatch(p: Proc, inst: Instance, op: number, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown,
+    f: unknown, g: unknown): unknown {
+    switch (op) {
+      case TRAP.SENDREC: {
+        if (typeof c !== "function") return -EINVAL;
+        const dst = this.destination(p, a);
+        if (typeof dst === "number") return dst;
+        const msg = copyMessage(b, dst.instance!.realm.ops);
+        if (typeof msg === "number") return msg;
+        const callId = this.nextCallId++;
+        msg.source = p.endpoint;
+        msg.callId = callId;
+        inst.calls.set(callId, { cb: c as Wakeup, callee: dst });
+        p.stats.sent++;
+        return this.ipc.deliver(dst, { msg, source: p.endpoint });
+      }
+      case TRAP.RECEIVE: {
+        if (typeof b !== "function" || (a !== ANY && !Number.isInteger(a))) return -EINVAL;
+        return this.ipc.receive(p, inst, a as number, b as Wakeup);
+      }
+      case TRAP.REPLY: {
+        const caller = this.lookup(a as number);
+        const call = caller?.instance?.calls.get(b as number);
+        if (!caller || !call || call.callee !== p) return -EBADSRCDST;
+        const msg = copyMessage(c, caller.instance!.realm.ops);
+        if (typeof msg === "number") return msg;
+        caller.instance!.calls.delete(b as number);
+        this.ipc.reply(caller, call.cb, msg, p);
+        return OK;
+      }
+      case TRAP.SEND:
+      case TRAP.ASEND: {
+        if (op === TRAP.SEND && typeof c !== "function") return -EINVAL;
+        const dst = this.destination(p, a);
+        if (typeof dst === "number") return dst;
+        const msg = copyMessage(b, dst.instance!.realm.ops);
+        if (typeof msg === "number") return msg;
+        msg.source = p.endpoint;
+        p.stats.sent++;
+        const onTaken = op === TRAP.SEND ? { proc: p, instance: inst, cb: c as Wakeup } : undefined;
+        return this.ipc.deliver(dst, { msg, source: p.endpoint, onTaken });
+      }
+      case TRAP.NOTIFY: {
+        const dst = this.destination(p, a);
+        if (typeof dst === "number") return dst;
+        p.stats.sent++;
+        this.ipc.notify(dst, p.endpoint);
+        return OK;
+      }
+      case TRAP.KCALL:
+        p.stats.kcalls++;
+        return kernelCall(this, p, inst, a);
+      case TRAP.GRANT:
+        return this.grants.grant(inst, a as number, b, c, d, e);
+      case TRAP.GRANT_INDIRECT:
+        return this.grants.grantIndirect(p, inst, a, b, c);
+      case TRAP.REVOKE:
+        return this.grants.revoke(inst, a);
+      case TRAP.SAFECOPY:
+        return this.grants.safecopy(p, a, b, c, d, e, f, g);
+      case TRAP.PHYSCOPY:
+        return physcopy(this, p, a, b, c, d, e);
+      case TRAP.TIME:
+        return this.machine.clock.now;
+      case TRAP.SELF:
+        return p.endpoint;
+      default:
+        return -EINVAL;
+    }
+  }
+
+  /** The live destination of a send, or a negative errno if it is bad or not allowed. */
+  private destination(p: Proc, ep: unknown): Proc | number {
+    if (typeof ep !== "number" || !Number.isInteger(ep) || ep < 0) return -EINVAL;
+    if (!maySend(p.priv, slotOf(ep))) return -ECALLDENIED;
+    const dst = this.lookup(ep);
+    if (!dst) return -EDEADSRCDST;
+    return dst;
+  }
+
+  private requireFor(inst: Instance, spec: unknown, from: unknown): unknown {
+    if (typeof spec !== "string" || typeof from !== "string") return "require: bad arguments";
+    const path = inst.realm.resolve(from, spec);
+    if (!path) return `cannot load module '${spec}' from '${from}'`;
+    try {
+      return inst.realm.require(path);
+    } catch (err) {
+      return `loading '${path}' failed: ${describe(err)}`;
+    }
+  }
+
+  // ---- running -------------------------------------------------------------------
+
+  /**
+   * Run until halted, out of ticks, or idle for good. Processes run as microtasks;
+   * when none can run (all blocked in the kernel), time jumps to the next event.
+   */
+  async run(opts: RunOptions = {}): Promise<RunEnd> {
+    const clock = this.machine.clock;
+    for (;;) {
+      await new Promise<void>((r) => setImmediate(r));
+      if (this.halted) return "halted";
+      if (opts.maxTicks !== undefined && clock.now >= opts.maxTicks) {
+        this.halt(0);
+        return "ticks";
+      }
+      const next = clock.nextEventAt();
+      if (next === undefined) {
+        if (opts.idleWait && (await opts.idleWait())) continue;
+        return "idle";
+      }
+      clock.advanceTo(opts.maxTicks !== undefined ? Math.min(next, opts.maxTicks) : next);
+    }
+  }
+
+  /** Build a message in a process's realm (kernel replies). */
+  message(inst: Instance, fields: Record<string, number | string | boolean | bigint | undefined>): unknown {
+    return makeMessage(inst.realm.ops, fields);
+  }
+}
+
+function physcopy(k: Kernel, p: Proc, addr: unknown, buffer: unknown, offset: unknown, length: unknown, toPhys: unknown): number {
+  if (!p.priv.physcopy) return -ECALLDENIED;
+  if (typeof addr !== "number" || typeof offset !== "number" || typeof length !== "number") return -EINVAL;
+  if (!util.types.isUint8Array(buffer)) return -EINVAL;
+  const buf = buffer;
+  if (offset < 0 || length < 0 || offset + length > buf.length || !k.machine.memory.owns(addr, length)) return -EINVAL;
+  const mem = k.machine.memory.bytes;
+  if (toPhys) mem.set(buf.subarray(offset, offset + length), addr);
+  else buf.set(mem.subarray(addr, addr + length), offset);
+  return length;
+}
+
+function describe(err: unknown): string {
+  try {
+    return String((err as Error)?.message ?? err);
+  } catch {
+    return "unprintable error";
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The scheduler. A process becomes runnable when the kernel completes one of its
+ * blocking calls; the completion is queued at the process's priority and the queues
+ * are drained in priority order (drivers, then servers, then user programs), FIFO
+ * within a level, so a batch of wake-ups resumes in a deterministic order.
+ */
+export type Wakeup = (value: unknown) => void;
+
+export class Scheduler {
+  private queues: Array<Array<[Wakeup, unknown]>>;
+  private scheduled = false;
+  private stopped = false;
+  dispatches = 0;
+
+  constructor(levels: number) {
+    this.queues = Array.from({ length: levels }, () => []);
+  }
+
+  wake(priority: number, cb: Wakeup, value: unknown): void {
+    if (this.stopped) return;
+    this.queues[priority]!.push([cb, value]);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  /** Halt: nothing queued or woken from now on ever runs. */
+  stop(): void {
+    this.stopped = true;
+    for (const q of this.queues) q.length = 0;
+  }
+
+  private flush = (): void => {
+    this.scheduled = false;
+    for (const q of this.queues) {
+      // Swap out the queue first: wake-ups made by these callbacks start a new batch.
+      if (q.length === 0) continue;
+      const batch = q.splice(0, q.length);
+      for (const [cb, value] of batch) {
+        if (this.stopped) return;
+        this.dispatches++;
+        cb(value);
+      }
+    }
+  };
+}
