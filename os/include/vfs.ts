@@ -1,6 +1,7 @@
 /**
- * Messages PM sends VFS so both keep the same view of processes. User-facing VFS
- * calls are numbered from VFS_BASE + 0x40 and defined with the VFS server.
+ * Messages PM sends VFS so both keep the same view of processes (VFS itself sets up
+ * init, INIT_PROC_NR, at start: empty fd table, cwd "/"). User-facing VFS calls are
+ * numbered from VFS_BASE + 0x40 and defined below by the VFS server.
  */
 import { VFS_BASE } from "./com.js";
 
@@ -9,10 +10,8 @@ export const VFS_PM = {
   FORK: VFS_BASE + 1,
   /** {endpoint}: the process is gone: close all its files. */
   EXIT: VFS_BASE + 2,
-  /** {endpoint, pid}: a new process with no parent (init): empty fd table, cwd "/". */
-  INIT: VFS_BASE + 3,
   /** {}: write everything back and unmount the root (before a halt). */
-  SHUTDOWN: VFS_BASE + 4,
+  SHUTDOWN: VFS_BASE + 3,
 } as const;
 
 /** Character device majors, looked up by VFS to pick the driver. */
