@@ -8,7 +8,7 @@ import { Ipc, TRACE_KIND } from "./ipc.js";
 import { copyMessage, makeMessage } from "./message.js";
 import { maySend, type Priv } from "./priv.js";
 import { Instance, Proc } from "./proc.js";
-import { Realm } from "./realm.js";
+import { Realm, type HostTrap } from "./realm.js";
 import { Scheduler, type Wakeup } from "./sched.js";
 import { kernelCall } from "./system.js";
 import { Trace } from "./trace.js";
@@ -105,10 +105,9 @@ export class Kernel {
     const path = this.image.program(program);
     if (!path) throw new Error(`no such program '${program}'`);
     let inst: Instance | undefined = undefined;
-    const trap = (op: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown) =>
-      this.trap(p, inst!, op, a, b, c, d, e, f, g);
+    const trap: HostTrap = (op, a, b, c, d, e, f, g) => this.trap(p, inst!, op, a, b, c, d, e, f, g);
     const seed = this.machine.rng.nextU32();
-    const realm = new Realm(this.image, trap as never, seed, `${p.name}:${p.endpoint}`);
+    const realm = new Realm(this.image, trap, seed, `${p.name}:${p.endpoint}`);
     inst = new Instance(realm, entry, argv);
     realm.require(path);
     return inst;

@@ -9,7 +9,8 @@ import type { ImageSource } from "./image.js";
  */
 
 /** The host entry point the bootstrap closes over. It must never throw or return a host object. */
-export type HostTrap = (op: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => unknown;
+export type HostTrap = (op: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown,
+  g?: unknown) => unknown;
 
 /** Functions compiled inside the realm, for the host's use only. */
 export interface RealmOps {
@@ -34,8 +35,10 @@ const BOOTSTRAP = `(function (hostTrap, seed) {
   };
   for (let i = 0; i < 16; i++) next();
   Object.defineProperty(Math, "random", { value: next, writable: false, configurable: false });
+  // V8 gives every context a console that writes to the inspector; a process prints through its TTY.
+  delete globalThis.console;
   let signalHandler = null;
-  const trap = (op, x, y, z, u, v, w) => hostTrap(op, x, y, z, u, v, w);
+  const trap = (op, x, y, z, u, v, w, t) => hostTrap(op, x, y, z, u, v, w, t);
   Object.defineProperty(globalThis, "__proteos", {
     value: Object.freeze({ trap, onSignal(fn) { signalHandler = typeof fn === "function" ? fn : null; } }),
     writable: false, configurable: false, enumerable: false,

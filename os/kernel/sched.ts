@@ -6,6 +6,8 @@
  */
 export type Wakeup = (value: unknown) => void;
 
+const resolved = Promise.resolve();
+
 export class Scheduler {
   private queues: Array<Array<[Wakeup, unknown]>>;
   private scheduled = false;
@@ -21,7 +23,8 @@ export class Scheduler {
     this.queues[priority]!.push([cb, value]);
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(this.flush);
+      // A resolved promise, not queueMicrotask: Node wraps the latter in an async resource.
+      resolved.then(this.flush);
     }
   }
 

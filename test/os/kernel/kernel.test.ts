@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { Machine } from "../../../hw/machine.js";
+import { Kernel, type Death } from "../../../os/kernel/kernel.js";
+import { systemPriv, userPriv, PRIORITY } from "../../../os/kernel/priv.js";
+import { testImage } from "../../support/image.js";
+
+const WATCHER = 0;
+
+/** A kernel with a watcher slot 0 (a process that only exists to collect deaths), the echo server at 1. */
+async function runScenario(entry: string, opts: { user?: boolean; hold?: boolean } = {}) {
+  const machine = new Machine({ seed: 7 });
+  const kernel = new Kernel(machine, testImage({
+    echo: "test/os/programs/echo-server.ts",
+    kprobe: "test/os/programs/kprobe.ts",
+  }));
+  // Slot 0 is a placeholder watcher that never runs: deaths queue for it.
+  const watcher = kernel.createProc(WATCHER, "watcher", "echo", systemPriv("all", PRIORITY.SERVER), WATCHER, "main", []);
+  watcher.state = "running";
+  const server = kernel.createProc(1, "echo", "echo", systemPriv("all", PRIORITY.SERVER), WATCHER, "main", []);
+  kernel.start(server);
+  if (opts.hold) server.held = true;
+  const probe = kernel.createProc(2, "kprobe", "kprobe",
+    opts.user ? userPriv([]) : systemPriv("all", PRIORITY.USER), WATCHER, entry, []);
+  kernel.start(probe);
+  if (opts.hold) {
+    // Everything blocks while the server is held: the run ends idle with nothing served.
+    expect(await kernel.run()).toBe("idle");
+    expect(server.mailbox.length).toBe(4);
+    server.held = false;
+    kernel.ipc.tryReceive(server);
+  }
+  await kernel.run({ maxTicks: 10_000 });
+  const deaths: Death[] = kernel.deaths.get(WATCHER) ?? [];
+  return { kernel, machine, deaths, probe: deaths.find((d) => d.endpoint === probe.endpoint) };
+}
+
+describe("kernel IPC", () => {
+  it.each(["roundtrip", "badMessages", "notifications", "alarm", "blockingSend", "grants", "isolation"])(
+    "%s behaves as specified", async (entry) => {
+      const { probe } = await runScenario(entry);
+      expect(probe?.reason).toBe("returned");
+      expect(probe?.status).toBe(0);
+    });
+
+  it("fails calls outstanding on a server that dies, and tells the watcher why", async () => {
+    const { probe, deaths, kernel } = await runScenario("deadPeer");
+    expect(probe?.reason).toBe("returned");
+    const server = deaths.find((d) => d.endpoint === 1);
+    expect(server?.status).toBe(-1);
+    expect(server?.reason).toContain("echo server told to crash");
+    expect(kernel.machine.console.output()).toContain("crashed");
+  });
+
+  it("enforces privileges on destinations and kernel calls", async () => {
+    const { probe } = await runScenario("denied", { user: true });
+    expect(probe?.reason).toBe("returned");
+  });
+
+  it("holds messages to a process and delivers them in order on release", async () => {
+    const { probe } = await runScenario("held", { hold: true });
+    expect(probe?.reason).toBe("returned");
+  });
+
+  it("detects a stale endpoint after a slot is reused", () => {
+    const machine = new Machine({ seed: 1 });
+    const kernel = new Kernel(machine, testImage({ echo: "test/os/programs/echo-server.ts" }));
+    const a = kernel.createProc(20, "a", "echo", systemPriv("all", 1), 0, "main", []);
+    const old = a.endpoint;
+    kernel.destroy(a, { status: 0, reason: "test" }, false);
+    const b = kernel.createProc(20, "b", "echo", systemPriv("all", 1), 0, "main", []);
+    expect(b.endpoint).not.toBe(old);
+    expect(kernel.lookup(old)).toBeUndefined();
+    expect(kernel.lookup(b.endpoint)).toBe(b);
+    kernel.destroy(b, { status: 0, reason: "test" }, false);
+    const revived = kernel.createProc(20, "b", "echo", systemPriv("all", 1), 0, "main", [], true);
+    expect(revived.endpoint).toBe(b.endpoint);
+  });
+
+  it("refuses to load a program that does not exist", () => {
+    const kernel = new Kernel(new Machine({ seed: 1 }), testImage());
+    expect(() => kernel.createProc(30, "x", "no-such-program", systemPriv("all", 1), 0, "main", [])).toThrow(/no such program/);
+  });
+});
