@@ -255,6 +255,7 @@ export class Kernel {
         msg.callId = callId;
         inst.calls.set(callId, { cb: c as Wakeup, callee: dst });
         p.stats.sent++;
+        dst.stats.requests++;
         return this.ipc.deliver(dst, { msg, source: p.endpoint });
       }
       case TRAP.RECEIVE: {
@@ -339,6 +340,15 @@ export class Kernel {
    * when none can run (all blocked in the kernel), time jumps to the next event.
    */
   async run(opts: RunOptions = {}): Promise<RunEnd> {
+    process.on("unhandledRejection", this.onStrayRejection);
+    try {
+      return await this.loop(opts);
+    } finally {
+      process.off("unhandledRejection", this.onStrayRejection);
+    }
+  }
+
+  private async loop(opts: RunOptions): Promise<RunEnd> {
     const clock = this.machine.clock;
     for (;;) {
       await new Promise<void>((r) => setImmediate(r));
@@ -355,6 +365,22 @@ export class Kernel {
       clock.advanceTo(opts.maxTicks !== undefined ? Math.min(next, opts.maxTicks) : next);
     }
   }
+
+  /**
+   * A promise rejected in a process with no handler (say, a request handler a server
+   * started without awaiting) is that process's crash, not the machine's.
+   */
+  private onStrayRejection = (reason: unknown, promise: Promise<unknown>): void => {
+    const proto = Object.getPrototypeOf(promise);
+    for (const p of this.liveProcs()) {
+      if (p.instance?.realm.ops.promiseProto !== proto) continue;
+      const text = describe(reason);
+      this.log(`process ${p.name} (${p.endpoint}) crashed: unhandled rejection: ${text}`);
+      this.destroy(p, { status: -1, reason: `unhandled rejection: ${text}` }, true);
+      return;
+    }
+    throw reason;
+  };
 
   /** Build a message in a process's realm (kernel replies). */
   message(inst: Instance, fields: Record<string, number | string | boolean | bigint | undefined>): unknown {

@@ -56,7 +56,7 @@ export class Proc {
   held = false;
   alarm: TimerHandle | null = null;
   alarmAt = 0;
-  stats = { received: 0, sent: 0, kcalls: 0 };
+  stats = { received: 0, sent: 0, kcalls: 0, requests: 0 };
 
   constructor(
     readonly slot: number,

@@ -22,6 +22,8 @@ export interface RealmOps {
   signal(sig: number): void;
   /** A realm `require` for module `from`; the host answers with exports or an error text. */
   makeRequire(from: string): unknown;
+  /** The realm's own Promise.prototype, to tell which realm a stray rejection came from. */
+  promiseProto: object;
 }
 
 const BOOTSTRAP = `(function (hostTrap, seed) {
@@ -35,6 +37,15 @@ const BOOTSTRAP = `(function (hostTrap, seed) {
   };
   for (let i = 0; i < 16; i++) next();
   Object.defineProperty(Math, "random", { value: next, writable: false, configurable: false });
+  // The wall clock would make runs differ: a process's Date reads virtual time (1 tick = 1 ms).
+  const RealDate = Date;
+  const EPOCH = RealDate.UTC(2026, 0, 1);
+  const vnow = () => EPOCH + Math.max(0, Number(hostTrap(14)) || 0);
+  class VirtualDate extends RealDate {
+    constructor(...args) { if (args.length === 0) super(vnow()); else super(...args); }
+    static now() { return vnow(); }
+  }
+  Object.defineProperty(globalThis, "Date", { value: VirtualDate, writable: false, configurable: false });
   // V8 gives every context a console that writes to the inspector; a process prints through its TTY.
   delete globalThis.console;
   let signalHandler = null;
@@ -51,6 +62,7 @@ const BOOTSTRAP = `(function (hostTrap, seed) {
   return Object.freeze({
     object: () => ({}),
     array: () => [],
+    promiseProto: P.prototype,
     run(fn, argv, done, fail) {
       let p;
       try { p = fn(argv); } catch (e) { fail(describe(e)); return; }

@@ -35,7 +35,7 @@ async function runScenario(entry: string, opts: { user?: boolean; hold?: boolean
 }
 
 describe("kernel IPC", () => {
-  it.each(["roundtrip", "badMessages", "notifications", "alarm", "blockingSend", "grants", "isolation"])(
+  it.each(["roundtrip", "badMessages", "notifications", "alarm", "blockingSend", "grants", "isolation", "virtualTime"])(
     "%s behaves as specified", async (entry) => {
       const { probe } = await runScenario(entry);
       expect(probe?.reason).toBe("returned");
@@ -79,5 +79,22 @@ describe("kernel IPC", () => {
   it("refuses to load a program that does not exist", () => {
     const kernel = new Kernel(new Machine({ seed: 1 }), testImage());
     expect(() => kernel.createProc(30, "x", "no-such-program", systemPriv("all", 1), 0, "main", [])).toThrow(/no such program/);
+  });
+});
+
+describe("determinism", () => {
+  it("replays exactly from a seed, and Math.random follows the seed", async () => {
+    const a = await runScenario("roundtrip");
+    const b = await runScenario("roundtrip");
+    expect(a.kernel.trace.hash).toBe(b.kernel.trace.hash);
+    expect(a.kernel.trace.events).toBeGreaterThan(0);
+  });
+});
+
+describe("crashes", () => {
+  it("kills a process whose promise rejects unhandled, and tells its watcher", async () => {
+    const { probe } = await runScenario("strayRejection");
+    expect(probe?.status).toBe(-1);
+    expect(probe?.reason).toContain("unhandled rejection: nobody catches this");
   });
 });

@@ -170,3 +170,22 @@ export async function denied(): Promise<number> {
   return 0;
 }
 
+
+export async function virtualTime(): Promise<number> {
+  const before = Date.now();
+  kcall({ type: SYS.SETALARM, ticks: 40 });
+  await receive(CLOCK);
+  const elapsed = Date.now() - before;
+  assert(elapsed >= 40 && elapsed < 45, `Date follows virtual time (${elapsed} ms for 40 ticks)`);
+  assert(new Date().getUTCFullYear() === 2026, "new Date() is virtual too");
+  const a = Math.random();
+  assert(a >= 0 && a < 1, "Math.random in range");
+  return 0;
+}
+
+/** Start a rejection nobody handles: the kernel must kill this process for it. */
+export async function strayRejection(): Promise<number> {
+  void Promise.reject(new Error("nobody catches this"));
+  await receive(CLOCK); // never arrives
+  return 0;
+}
