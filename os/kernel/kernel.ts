@@ -58,6 +58,8 @@ export class Kernel {
   readonly irqSubscribers = new Map<IrqLine, Set<number>>();
   halted: { status: number } | null = null;
   traps = 0;
+  /** Virtual time at which the current run pauses, if bounded. */
+  private deadline: number | undefined;
   private nextCallId = 1;
   private inTrap = false;
 
@@ -70,10 +72,9 @@ export class Kernel {
   // ---- process lifecycle ---------------------------------------------------------
 
   boot(table: BootProcess[]): void {
-    for (const b of table) {
-      const p = this.createProc(b.slot, b.name, b.program, b.priv, b.watcher, "main", b.argv ?? []);
-      this.start(p);
-    }
+    // Every boot process exists before any runs, so each can send to any other from its first line.
+    const procs = table.map((b) => this.createProc(b.slot, b.name, b.program, b.priv, b.watcher, "main", b.argv ?? []));
+    for (const p of procs) this.start(p);
   }
 
   /** A free slot for a new process, or -1 when the table is full. */
@@ -238,6 +239,8 @@ export class Kernel {
     } finally {
       this.inTrap = false;
       this.machine.clock.charge(1);
+      // A busy system reaches its deadline without idling: stop dispatching there.
+      if (this.deadline !== undefined && this.machine.clock.now >= this.deadline) this.sched.pause();
     }
   }
 
@@ -338,6 +341,8 @@ export class Kernel {
   /**
    * Run until halted, out of ticks, or idle for good. Processes run as microtasks;
    * when none can run (all blocked in the kernel), time jumps to the next event.
+   * Stopping at `maxTicks` only pauses the scheduler: a later run resumes exactly
+   * where this one stopped.
    */
   async run(opts: RunOptions = {}): Promise<RunEnd> {
     process.on("unhandledRejection", this.onStrayRejection);
@@ -350,11 +355,13 @@ export class Kernel {
 
   private async loop(opts: RunOptions): Promise<RunEnd> {
     const clock = this.machine.clock;
+    this.deadline = opts.maxTicks;
+    if (this.deadline === undefined || clock.now < this.deadline) this.sched.resume();
     for (;;) {
       await new Promise<void>((r) => setImmediate(r));
       if (this.halted) return "halted";
-      if (opts.maxTicks !== undefined && clock.now >= opts.maxTicks) {
-        this.halt(0);
+      if (this.deadline !== undefined && clock.now >= this.deadline) {
+        this.sched.pause();
         return "ticks";
       }
       const next = clock.nextEventAt();
@@ -362,7 +369,7 @@ export class Kernel {
         if (opts.idleWait && (await opts.idleWait())) continue;
         return "idle";
       }
-      clock.advanceTo(opts.maxTicks !== undefined ? Math.min(next, opts.maxTicks) : next);
+      clock.advanceTo(this.deadline !== undefined ? Math.min(next, this.deadline) : next);
     }
   }
 

@@ -12,6 +12,7 @@ export class Scheduler {
   private queues: Array<Array<[Wakeup, unknown]>>;
   private scheduled = false;
   private stopped = false;
+  private paused = false;
   dispatches = 0;
 
   constructor(levels: number) {
@@ -28,6 +29,19 @@ export class Scheduler {
     }
   }
 
+  /** Stop dispatching; wake-ups wait in their queues until `resume`. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (!this.scheduled && this.queues.some((q) => q.length > 0)) {
+      this.scheduled = true;
+      resolved.then(this.flush);
+    }
+  }
+
   /** Halt: nothing queued or woken from now on ever runs. */
   stop(): void {
     this.stopped = true;
@@ -36,12 +50,14 @@ export class Scheduler {
 
   private flush = (): void => {
     this.scheduled = false;
+    if (this.paused || this.stopped) return;
     for (const q of this.queues) {
       // Swap out the queue first: wake-ups made by these callbacks start a new batch.
       if (q.length === 0) continue;
       const batch = q.splice(0, q.length);
+      // Resolving a process's promise only queues its continuation, so nothing a
+      // callback does can pause or stop the scheduler in the middle of a batch.
       for (const [cb, value] of batch) {
-        if (this.stopped) return;
         this.dispatches++;
         cb(value);
       }
