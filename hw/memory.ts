@@ -47,6 +47,11 @@ export class PhysicalMemory {
     }
   }
 
+  /** Size of the region allocated at `start`, or 0 if none starts there. */
+  sizeOf(start: number): number {
+    return this.allocated.get(start) ?? 0;
+  }
+
   /** Whether [addr, addr+length) lies inside one allocated region. */
   owns(addr: number, length: number): boolean {
     for (const [start, len] of this.allocated) {

@@ -73,7 +73,13 @@ export class Kernel {
 
   boot(table: BootProcess[]): void {
     // Every boot process exists before any runs, so each can send to any other from its first line.
-    const procs = table.map((b) => this.createProc(b.slot, b.name, b.program, b.priv, b.watcher, "main", b.argv ?? []));
+    const procs = table.map((b) => {
+      try {
+        return this.createProc(b.slot, b.name, b.program, b.priv, b.watcher, "main", b.argv ?? []);
+      } catch (err) {
+        throw new Error(`boot image: cannot load ${b.name} (program '${b.program}'): ${describe(err)}`);
+      }
+    });
     for (const p of procs) this.start(p);
   }
 
@@ -114,12 +120,20 @@ export class Kernel {
     return inst;
   }
 
-  /** Start the instance of `p` at its entry point. */
+  /**
+   * Start the instance of `p` at its entry point. The program's first steps run from
+   * the scheduler, never inside the trap of the process that asked for the start.
+   */
   start(p: Proc): void {
     const inst = p.instance!;
     if (inst.started) return;
     inst.started = true;
     p.state = "running";
+    this.sched.wake(p.priv.priority, () => this.enter(p, inst), undefined);
+  }
+
+  private enter(p: Proc, inst: Instance): void {
+    if (p.instance !== inst || !p.alive) return;
     const ops = inst.realm.ops;
     const exports = inst.realm.require(this.image.program(p.program)!) as Record<string, unknown>;
     const fn = exports[inst.entry];
@@ -134,7 +148,7 @@ export class Kernel {
         if (p.instance === inst && p.alive) this.destroy(p, { status: typeof code === "number" ? code : 0, reason: "returned" }, true);
       },
       (why) => {
-        if (p.instance !== inst || !p.alive) return;
+        if (p.instance !== inst || !p.alive || this.halted) return;
         const text = typeof why === "string" ? why : "unknown failure";
         this.log(`process ${p.name} (${p.endpoint}) crashed: ${text.split("\n").slice(0, 3).join(" | ")}`);
         this.destroy(p, { status: -1, reason: text }, true);
@@ -148,6 +162,8 @@ export class Kernel {
     p.instance = null;
     p.alarm?.cancel();
     p.alarm = null;
+    for (const addr of p.memory) this.machine.memory.release(addr);
+    p.memory.clear();
     for (const subs of this.irqSubscribers.values()) subs.delete(p.slot);
     this.trace.record(TRACE_KIND.DEATH, p.endpoint, p.watcher, death.status);
     this.ipc.failWaitersOn(p, this.liveProcs());
@@ -203,6 +219,14 @@ export class Kernel {
       });
     }
     return left;
+  }
+
+  /** Whether [addr, addr+length) lies inside physical memory that `p` allocated. */
+  ownsPhysical(p: Proc, addr: number, length: number): boolean {
+    for (const start of p.memory) {
+      if (addr >= start && addr + length <= start + this.machine.memory.sizeOf(start)) return true;
+    }
+    return false;
   }
 
   log(text: string): void {
@@ -400,7 +424,7 @@ function physcopy(k: Kernel, p: Proc, addr: unknown, buffer: unknown, offset: un
   if (typeof addr !== "number" || typeof offset !== "number" || typeof length !== "number") return -EINVAL;
   if (!util.types.isUint8Array(buffer)) return -EINVAL;
   const buf = buffer;
-  if (offset < 0 || length < 0 || offset + length > buf.length || !k.machine.memory.owns(addr, length)) return -EINVAL;
+  if (offset < 0 || length < 0 || offset + length > buf.length || !k.ownsPhysical(p, addr, length)) return -EINVAL;
   const mem = k.machine.memory.bytes;
   if (toPhys) mem.set(buf.subarray(offset, offset + length), addr);
   else buf.set(mem.subarray(addr, addr + length), offset);

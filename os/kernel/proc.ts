@@ -56,6 +56,8 @@ export class Proc {
   held = false;
   alarm: TimerHandle | null = null;
   alarmAt = 0;
+  /** Physical memory this process allocated (DMA buffers), freed when it dies. */
+  memory = new Set<number>();
   stats = { received: 0, sent: 0, kcalls: 0, requests: 0 };
 
   constructor(

@@ -120,8 +120,11 @@ const handlers: Record<number, Handler> = {
     subs.add(p.slot);
     return {};
   },
-  [SYS.DISKIO]: (k, _p, m) => {
+  [SYS.DISKIO]: (k, p, m) => {
     if (m.op !== "read" && m.op !== "write" && m.op !== "flush") return -EINVAL;
+    // DMA only into the caller's own buffers.
+    if (m.op !== "flush" && (typeof m.addr !== "number" || typeof m.count !== "number" ||
+        !k.ownsPhysical(p, m.addr, m.count * SECTOR_SIZE))) return -EINVAL;
     const err = k.machine.disk.submit({ op: m.op, sector: m.sector as number, count: m.count as number, addr: m.addr as number });
     return err === 0 ? {} : err === 3 ? -EBUSY : -EINVAL;
   },
@@ -131,18 +134,17 @@ const handlers: Record<number, Handler> = {
     return s.error === 0 ? { op: s.request.op, sector: s.request.sector, count: s.request.count } : -EIO;
   },
   [SYS.DISKINFO]: (k) => ({ sectors: k.machine.disk.sectors, sectorSize: SECTOR_SIZE }),
-  [SYS.MEMALLOC]: (k, _p, m) => {
-    if (typeof m.bytes !== "number" || m.bytes <= 0) return -EINVAL;
+  [SYS.MEMALLOC]: (k, p, m) => {
+    if (typeof m.bytes !== "number" || !Number.isInteger(m.bytes) || m.bytes <= 0) return -EINVAL;
     const addr = k.machine.memory.alloc(m.bytes);
-    return addr < 0 ? -ENOMEM : { addr };
+    if (addr < 0) return -ENOMEM;
+    p.memory.add(addr);
+    return { addr };
   },
-  [SYS.MEMFREE]: (k, _p, m) => {
-    try {
-      k.machine.memory.release(m.addr as number);
-      return {};
-    } catch {
-      return -EINVAL;
-    }
+  [SYS.MEMFREE]: (k, p, m) => {
+    if (!p.memory.delete(m.addr as number)) return -EINVAL;
+    k.machine.memory.release(m.addr as number);
+    return {};
   },
   [SYS.CONSOLE_WRITE]: (k, _p, m) => {
     if (typeof m.text !== "string") return -EINVAL;

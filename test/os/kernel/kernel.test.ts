@@ -7,7 +7,7 @@ import { testImage } from "../../support/image.js";
 const WATCHER = 0;
 
 /** A kernel with a watcher slot 0 (a process that only exists to collect deaths), the echo server at 1. */
-async function runScenario(entry: string, opts: { user?: boolean; hold?: boolean } = {}) {
+async function runScenario(entry: string, opts: { user?: boolean; hold?: boolean; physcopy?: boolean } = {}) {
   const machine = new Machine({ seed: 7 });
   const kernel = new Kernel(machine, testImage({
     echo: "test/os/programs/echo-server.ts",
@@ -20,7 +20,7 @@ async function runScenario(entry: string, opts: { user?: boolean; hold?: boolean
   kernel.start(server);
   if (opts.hold) server.held = true;
   const probe = kernel.createProc(2, "kprobe", "kprobe",
-    opts.user ? userPriv([]) : systemPriv("all", PRIORITY.USER), WATCHER, entry, []);
+    opts.user ? userPriv([]) : systemPriv("all", PRIORITY.USER, opts.physcopy ?? false), WATCHER, entry, []);
   kernel.start(probe);
   if (opts.hold) {
     // Everything blocks while the server is held: the run ends idle with nothing served.
@@ -96,5 +96,13 @@ describe("crashes", () => {
     const { probe } = await runScenario("strayRejection");
     expect(probe?.status).toBe(-1);
     expect(probe?.reason).toContain("unhandled rejection: nobody catches this");
+  });
+});
+
+describe("physical memory", () => {
+  it("checks ownership of DMA buffers and frees a dead process's memory", async () => {
+    const { probe, machine } = await runScenario("holdMemory", { physcopy: true });
+    expect(probe?.reason).toBe("returned");
+    expect(machine.memory.bytesInUse).toBe(0);
   });
 });

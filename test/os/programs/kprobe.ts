@@ -4,7 +4,7 @@
  * reads the process's death record).
  */
 import {
-  IpcError, asend, grant, grantIndirect, kcall, notify, receive, revoke, safecopy, self, send, sendrec, uptime,
+  IpcError, asend, grant, grantIndirect, kcall, notify, physcopy, receive, revoke, safecopy, self, send, sendrec, uptime,
 } from "../../../os/lib/ipc.js";
 import { ANY, CLOCK, GRANT_READ, GRANT_WRITE, NOTIFY_MESSAGE, type Message } from "../../../os/include/ipc.js";
 import { SYS } from "../../../os/include/kcall.js";
@@ -187,5 +187,18 @@ export async function virtualTime(): Promise<number> {
 export async function strayRejection(): Promise<number> {
   void Promise.reject(new Error("nobody catches this"));
   await receive(CLOCK); // never arrives
+  return 0;
+}
+
+/** Allocate physical memory and end without freeing it: the kernel must reclaim it. */
+export async function holdMemory(): Promise<number> {
+  const r = kcall({ type: SYS.MEMALLOC, bytes: 8192 });
+  assert(r.type === 0 && typeof r.addr === "number", "MEMALLOC");
+  assert(kcall({ type: SYS.MEMFREE, addr: (r.addr as number) + 8 }).type === -22, "MEMFREE of a non-start address");
+  assert(kcall({ type: SYS.DISKIO, op: "read", sector: 0, count: 1, addr: 0x10_0000 }).type === -22,
+    "DMA into memory the caller does not own");
+  const buf = new Uint8Array(16);
+  assert(physcopy(0x10_0000, buf, 0, 16, false) === -22, "physcopy from memory the caller does not own");
+  assert(physcopy(r.addr as number, buf, 0, 16, true) === 16, "physcopy into its own buffer");
   return 0;
 }
