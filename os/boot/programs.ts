@@ -15,6 +15,13 @@ export const PROGRAMS: Record<string, string> = {
   // user programs
   init: "user/init.ts",
   sh: "user/sh/main.ts",
+  ls: "user/bin/ls.ts",
+  cat: "user/bin/cat.ts",
+  echo: "user/bin/echo.ts",
+  mkdir: "user/bin/mkdir.ts",
+  rm: "user/bin/rm.ts",
+  ps: "user/bin/ps.ts",
+  kill: "user/bin/kill.ts",
   fsstress: "user/workloads/fsstress.ts",
   proctree: "user/workloads/proctree.ts",
   dsbench: "user/workloads/dsbench.ts",

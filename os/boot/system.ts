@@ -3,6 +3,7 @@ import { Machine } from "../../hw/machine.js";
 import type { SectorStore } from "../../hw/disk.js";
 import { Kernel, type RunEnd } from "../kernel/kernel.js";
 import type { ImageSource } from "../kernel/image.js";
+import { mkfs } from "../tools/mkfs.js";
 import { PlainImage } from "./plain-image.js";
 import { BOOT_TABLE, bootProcesses, type BootEntry } from "./table.js";
 
@@ -25,13 +26,6 @@ export interface SystemOptions {
   consoleSink?: (text: string) => void;
 }
 
-/** Formats a fresh disk; provided by the file system's host tools (mkfs). */
-export type Formatter = (store: SectorStore) => void;
-let formatter: Formatter | undefined;
-export function setFormatter(f: Formatter): void {
-  formatter = f;
-}
-
 /**
  * A whole machine with the OS booted on it: what `proteos boot` and the tests run.
  */
@@ -50,10 +44,7 @@ export class System {
       consoleSink: opts.consoleSink,
     });
     const wantFormat = opts.format !== "never" && (fresh || (opts.diskPath === undefined && opts.diskStore === undefined));
-    if (wantFormat) {
-      if (!formatter) throw new Error("no disk formatter registered (import os/tools/mkfs)");
-      formatter(this.machine.disk.store);
-    }
+    if (wantFormat) mkfs(this.machine.disk.store);
     this.kernel = new Kernel(this.machine, opts.image ?? new PlainImage());
     this.entries = BOOT_TABLE.filter((e) => !opts.only || opts.only.includes(e.name)).map((e) =>
       opts.programs?.[e.name] ? { ...e, program: opts.programs[e.name]! } : e);

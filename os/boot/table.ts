@@ -1,6 +1,5 @@
-import {
-  BLK_PROC_NR, DS_PROC_NR, INIT_PROC_NR, MFS_PROC_NR, PM_PROC_NR, RS_PROC_NR, TTY_PROC_NR, VFS_PROC_NR,
-} from "../include/com.js";
+import { DS_PROC_NR, INIT_PROC_NR, PM_PROC_NR, RS_PROC_NR, VFS_PROC_NR } from "../include/com.js";
+import { BOOT_SERVICES } from "../include/services.js";
 import type { BootProcess } from "../kernel/kernel.js";
 import { PRIORITY, parseKcalls, systemPriv, userPriv } from "../kernel/priv.js";
 
@@ -18,17 +17,12 @@ export interface BootEntry {
 /** Endpoints an ordinary user process may send to. */
 export const USER_IPC = [PM_PROC_NR, VFS_PROC_NR, DS_PROC_NR, RS_PROC_NR];
 
+/**
+ * The system services (their rows live in os/include/services.ts, which RS also
+ * reads to restart a service with the same privileges), then init.
+ */
 export const BOOT_TABLE: BootEntry[] = [
-  { slot: PM_PROC_NR, name: "pm", program: "pm", priority: PRIORITY.SERVER,
-    kcalls: "FORK,EXEC,RUN,EXIT,KILL,SETALARM,TIMES,GETKSIG,ABORT,GETPROC,ISOKENDPT,DIAG" },
-  { slot: VFS_PROC_NR, name: "vfs", program: "vfs", priority: PRIORITY.SERVER, kcalls: "SETALARM,TIMES,GETPROC,ISOKENDPT,DIAG" },
-  { slot: RS_PROC_NR, name: "rs", program: "rs", priority: PRIORITY.SERVER,
-    kcalls: "SPAWN,GETKSIG,SETALARM,TIMES,GETPROC,ISOKENDPT,HOLD,EXIT,KILL,DIAG" },
-  { slot: DS_PROC_NR, name: "ds", program: "ds", priority: PRIORITY.SERVER, kcalls: "TIMES,DIAG" },
-  { slot: MFS_PROC_NR, name: "mfs", program: "mfs", priority: PRIORITY.SERVER, kcalls: "SETALARM,TIMES,DIAG" },
-  { slot: BLK_PROC_NR, name: "blk", program: "blk", priority: PRIORITY.DRIVER, physcopy: true,
-    kcalls: "IRQSUB,DISKIO,DISKSTATUS,DISKINFO,MEMALLOC,MEMFREE,TIMES,DIAG" },
-  { slot: TTY_PROC_NR, name: "tty", program: "tty", priority: PRIORITY.DRIVER, kcalls: "IRQSUB,CONSOLE_WRITE,CONSOLE_READ,DIAG" },
+  ...BOOT_SERVICES.map((s) => ({ ...s })),
   { slot: INIT_PROC_NR, name: "init", program: "init", priority: PRIORITY.USER, kcalls: "user" },
 ];
 

@@ -65,7 +65,9 @@ export function notify(dest: number): number {
 
 /** A kernel call; the reply's `type` is 0 or a negative errno. */
 export function kcall(m: Message): Message {
-  return __proteos.trap(TRAP.KCALL, m) as Message;
+  const r = __proteos.trap(TRAP.KCALL, m);
+  // The trap itself may refuse (e.g. EDEADSRCDST once the machine halts): same shape as a failed call.
+  return typeof r === "number" ? { type: r } : (r as Message);
 }
 
 /** Let `grantee` read and/or write bytes [offset, offset+length) of `buffer`. Returns the grant id or a negative errno. */

@@ -1,8 +1,8 @@
-import { sendrec } from "../lib/ipc.js";
-import { PM_BASE } from "../include/com.js";
+/** nullcall [n]: make n getpid calls, the cheapest system call (one round trip to PM). */
+import { getpid } from "../lib/unistd.js";
 
 export async function main(argv: string[]): Promise<number> {
   const n = Number(argv[0] ?? 1000);
-  for (let i = 0; i < n; i++) await sendrec(0, { type: PM_BASE + 1 });
+  for (let i = 0; i < n; i++) await getpid();
   return 0;
 }

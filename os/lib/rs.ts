@@ -1,0 +1,38 @@
+/** The reincarnation server's calls (os/include/rs.ts). Throws SysError on failure. */
+import { RS_PROC_NR } from "../include/com.js";
+import { ESRCH } from "../include/errno.js";
+import { RS } from "../include/rs.js";
+import { SysError } from "./errors.js";
+import { syscall } from "./syscall.js";
+
+export interface ServiceStatus {
+  name: string;
+  program: string;
+  endpoint: number;
+  state: string;
+  restarts: number;
+}
+
+/** The endpoint of a system service. */
+export async function lookup(name: string): Promise<number> {
+  return (await syscall(RS_PROC_NR, { type: RS.LOOKUP, name }, "rs lookup", name)).endpoint as number;
+}
+
+/** Kill and restart a service (system processes only); returns its endpoint, which does not change. */
+export async function restart(name: string): Promise<number> {
+  return (await syscall(RS_PROC_NR, { type: RS.RESTART, name }, "rs restart", name)).endpoint as number;
+}
+
+/** Every service RS manages. */
+export async function status(): Promise<ServiceStatus[]> {
+  const out: ServiceStatus[] = [];
+  for (let index = 0; ; index++) {
+    const r = await syscall(RS_PROC_NR, { type: RS.STATUS, index }, "rs status").catch((e: unknown) => {
+      if (e instanceof SysError && e.errno === ESRCH) return null; // past the last service
+      throw e;
+    });
+    if (!r) return out;
+    out.push({ name: r.name as string, program: r.program as string, endpoint: r.endpoint as number,
+      state: r.state as string, restarts: r.restarts as number });
+  }
+}

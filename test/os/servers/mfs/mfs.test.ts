@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { MemoryStore } from "../../../../hw/disk.js";
+import { fsck } from "../../../../os/tools/fsck.js";
+import { mkfs } from "../../../../os/tools/mkfs.js";
+import { checks } from "../../programs/mfs-probe.js";
+import { checks as fullChecks } from "../../programs/mfs-full.js";
+import { checks as stressChecks } from "../../programs/mfs-stress.js";
+import { type ProgramRun, explain, runProgram } from "../../../support/program-run.js";
+
+/**
+ * The file system server with its disk driver and nothing else: a probe in VFS's
+ * slot sends it raw fsproto requests on a fresh 8 MiB volume.
+ */
+describe("MFS through fsproto", () => {
+  const store = new MemoryStore(16384);
+  let run: ProgramRun;
+  beforeAll(async () => {
+    mkfs(store);
+    run = await runProgram({
+      only: ["blk", "mfs", "vfs"],
+      programs: { vfs: "test/os/programs/mfs-probe.ts" },
+      system: { diskStore: store },
+      maxTicks: 5_000_000,
+    });
+  });
+
+  it("runs every check to the end", () => {
+    expect(run.output.slice(-3000)).toContain("CHECKS DONE 0 failed");
+  });
+
+  it.each(Object.keys(checks))("%s", (name) => {
+    expect(run.results.get(name), explain(run, name)).toBe("PASS");
+  });
+
+  it("leaves a consistent, cleanly unmounted volume", () => {
+    const report = fsck(store);
+    expect(report.errors).toEqual([]);
+    expect(report.stats.clean).toBe(true);
+    expect(report.stats.files).toBe(1); // "kept"
+  });
+});
+
+describe("MFS on a full disk", () => {
+  const store = new MemoryStore(1024);
+  let run: ProgramRun;
+  beforeAll(async () => {
+    mkfs(store, { inodes: 16 });
+    run = await runProgram({
+      only: ["blk", "mfs", "vfs"],
+      programs: { vfs: "test/os/programs/mfs-full.ts" },
+      system: { diskStore: store },
+      maxTicks: 1_000_000,
+    });
+  });
+
+  it.each(Object.keys(fullChecks))("%s", (name) => {
+    expect(run.results.get(name), explain(run, name)).toBe("PASS");
+  });
+
+  it("leaves a consistent volume", () => {
+    expect(fsck(store).errors).toEqual([]);
+  });
+});
+
+describe("MFS under a random workload", () => {
+  const store = new MemoryStore(16384);
+  let run: ProgramRun;
+  beforeAll(async () => {
+    mkfs(store);
+    run = await runProgram({
+      only: ["blk", "mfs", "vfs"],
+      programs: { vfs: "test/os/programs/mfs-stress.ts" },
+      system: { diskStore: store, seed: 3 },
+      maxTicks: 5_000_000,
+    });
+  });
+
+  it.each(Object.keys(stressChecks))("%s", (name) => {
+    expect(run.results.get(name), explain(run, name)).toBe("PASS");
+  });
+
+  it("leaves a consistent volume after SYNC, without unmounting", () => {
+    const report = fsck(store);
+    expect(report.errors).toEqual([]);
+    expect(report.stats.clean).toBe(false);
+    expect(report.stats.files).toBeGreaterThan(0);
+  });
+});
+
+describe("MFS under a random workload on a volume that fills up", () => {
+  const store = new MemoryStore(2048);
+  let run: ProgramRun;
+  beforeAll(async () => {
+    mkfs(store, { inodes: 40 });
+    run = await runProgram({
+      only: ["blk", "mfs", "vfs"],
+      programs: { vfs: "test/os/programs/mfs-stress.ts" },
+      system: { diskStore: store, seed: 1 },
+      maxTicks: 5_000_000,
+    });
+  });
+
+  it.each(Object.keys(stressChecks))("%s", (name) => {
+    expect(run.results.get(name), explain(run, name)).toBe("PASS");
+  });
+
+  it("ran out of space and inodes along the way", () => {
+    const refused = Number(/stress: (\d+) requests refused with ENOSPC/.exec(run.output)?.[1]);
+    expect(refused).toBeGreaterThan(0);
+  });
+
+  it("leaves a consistent volume", () => {
+    expect(fsck(store).errors).toEqual([]);
+  });
+});
