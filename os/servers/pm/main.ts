@@ -19,7 +19,10 @@ export async function main(): Promise<void> {
     const m = await receive();
     try {
       if (m.type === NOTIFY_MESSAGE) await handleNotify(m);
-      else await handleCall(m);
+      else {
+        const pending = handleCall(m);
+        if (pending) await pending; // most calls are answered without waiting on anyone
+      }
     } catch (e) {
       // A bug, not bad input (that is validated): keep serving the others.
       const why = e instanceof Error ? e.stack ?? e.message : String(e);
@@ -35,9 +38,16 @@ async function handleNotify(m: Message): Promise<void> {
   else if (m.source === RS_PROC_NR) notify(RS_PROC_NR); // heartbeat
 }
 
-async function handleCall(m: Message): Promise<void> {
+/** Answer a call; returns a promise only when the handler has to wait on another process. */
+function handleCall(m: Message): Promise<void> | undefined {
   const caller = whoIs(m.source!);
-  if (caller?.zombie) return; // sent before it died: nobody to answer
-  const answer = caller ? await handlerFor(m.type)(caller, m) : { type: -ESRCH };
+  if (caller?.zombie) return undefined; // sent before it died: nobody to answer
+  if (!caller) {
+    reply(m, { type: -ESRCH });
+    return undefined;
+  }
+  const answer = handlerFor(m.type)(caller, m);
+  if (answer instanceof Promise) return answer.then((a) => void (a && reply(m, a)));
   if (answer) reply(m, answer);
+  return undefined;
 }

@@ -15,21 +15,23 @@ import { doWaitpid } from "./wait.js";
 
 type Handler = (caller: MProc, m: Message) => Message | null | Promise<Message | null>;
 
-const CALLS: Record<number, Handler> = {
-  [PM.GETPID]: doGetpid,
-  [PM.GETPPID]: doGetppid,
-  [PM.FORK]: doFork,
-  [PM.EXIT]: doExit,
-  [PM.WAITPID]: doWaitpid,
-  [PM.KILL]: doKill,
-  [PM.SIGACTION]: doSigaction,
-  [PM.SLEEP]: doSleep,
-  [PM.ALARM]: doAlarm,
-  [PM.EXEC]: doExec,
-  [PM.REBOOT]: doReboot,
-  [PM.GETPROCS]: doGetprocs,
-};
+const CALLS = new Map<number, Handler>([
+  [PM.GETPID, doGetpid],
+  [PM.GETPPID, doGetppid],
+  [PM.FORK, doFork],
+  [PM.EXIT, doExit],
+  [PM.WAITPID, doWaitpid],
+  [PM.KILL, doKill],
+  [PM.SIGACTION, doSigaction],
+  [PM.SLEEP, doSleep],
+  [PM.ALARM, doAlarm],
+  [PM.EXEC, doExec],
+  [PM.REBOOT, doReboot],
+  [PM.GETPROCS, doGetprocs],
+]);
+
+const unknownCall: Handler = () => ({ type: -ENOSYS });
 
 export function handlerFor(type: number): Handler {
-  return Object.hasOwn(CALLS, type) ? CALLS[type]! : () => ({ type: -ENOSYS });
+  return CALLS.get(type) ?? unknownCall;
 }
