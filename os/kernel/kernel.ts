@@ -155,6 +155,25 @@ export class Kernel {
       });
   }
 
+  /**
+   * Make `next` (an instance made with newInstance for `p`) serve p's endpoint in
+   * place of the current one, in one step: messages queued for the endpoint are
+   * copied into the new realm in their order and wait for its first receive, and
+   * callers waiting on the endpoint keep waiting. Refused (returns undefined) while
+   * the current instance has calls of its own outstanding, whose replies would be
+   * lost. Returns the instance that was replaced; it never runs again unless
+   * swapped back.
+   */
+  swapInstance(p: Proc, next: Instance): Instance | undefined {
+    const old = p.instance;
+    if (!old || !p.alive || old === next || old.calls.size > 0) return undefined;
+    for (const d of p.mailbox) d.msg = copyMessage(d.msg, next.realm.ops) as typeof d.msg; // flat scalars: cannot fail
+    p.instance = next;
+    if (next.started) this.ipc.tryReceive(p);
+    else this.start(p);
+    return old;
+  }
+
   /** End a process; its watcher hears of it unless the watcher asked for it. */
   destroy(p: Proc, death: Omit<Death, "endpoint">, tellWatcher: boolean): void {
     if (!p.alive) return;

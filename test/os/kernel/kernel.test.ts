@@ -106,3 +106,35 @@ describe("physical memory", () => {
     expect(machine.memory.bytesInUse).toBe(0);
   });
 });
+
+describe("instance swap", () => {
+  it("hands an endpoint to a new instance with its held messages, in order, and refuses while calls are outstanding", async () => {
+    const machine = new Machine({ seed: 3 });
+    const kernel = new Kernel(machine, testImage({
+      echo: "test/os/programs/echo-server.ts",
+      kprobe: "test/os/programs/kprobe.ts",
+    }));
+    const watcher = kernel.createProc(WATCHER, "watcher", "echo", systemPriv("all", PRIORITY.SERVER), WATCHER, "main", []);
+    watcher.state = "running";
+    const server = kernel.createProc(1, "echo", "echo", systemPriv("all", PRIORITY.SERVER), WATCHER, "main", []);
+    kernel.start(server);
+    server.held = true;
+    const probe = kernel.createProc(2, "kprobe", "kprobe", systemPriv("all", PRIORITY.USER), WATCHER, "swapped", []);
+    kernel.start(probe);
+    expect(await kernel.run()).toBe("idle");
+    expect(server.mailbox).toHaveLength(3);
+    const endpoint = server.endpoint;
+    const v2 = kernel.newInstance(server, "echo", "main", ["2"]);
+    // a process waiting on its own call cannot be swapped: the reply would go nowhere
+    const probeNext = kernel.newInstance(probe, "kprobe", "main", []);
+    expect(kernel.swapInstance(probe, probeNext)).toBeUndefined();
+    const old = kernel.swapInstance(server, v2);
+    expect(old).toBeDefined();
+    expect(server.endpoint).toBe(endpoint);
+    server.held = false;
+    kernel.ipc.tryReceive(server);
+    await kernel.run();
+    const death = kernel.deaths.get(WATCHER)?.find((d) => d.endpoint === probe.endpoint);
+    expect(death?.reason).toBe("returned");
+  });
+});

@@ -7,7 +7,9 @@ export const CRASH = 2;
 export const STALL = 3;
 export const RELEASE = 4;
 
-export async function main(): Promise<void> {
+/** argv[0], if given, names this version of the server in every echo. */
+export async function main(argv: string[]): Promise<void> {
+  const version = argv[0] ?? "1";
   const stalled: Array<{ type: number; source?: number; callId?: number }> = [];
   for (;;) {
     const m = await receive();
@@ -17,7 +19,7 @@ export async function main(): Promise<void> {
     }
     switch (m.type) {
       case ECHO:
-        reply(m, { type: 0, value: m.value, from: m.source, sawCallId: typeof m.callId === "number" });
+        reply(m, { type: 0, value: m.value, from: m.source, sawCallId: typeof m.callId === "number", version });
         break;
       case CRASH:
         throw new Error("echo server told to crash");

@@ -202,3 +202,11 @@ export async function holdMemory(): Promise<number> {
   assert(physcopy(r.addr as number, buf, 0, 16, true) === 16, "physcopy into its own buffer");
   return 0;
 }
+
+/** Requests sent while the host swaps the server's instance: all answered, in order, by the new one. */
+export async function swapped(): Promise<number> {
+  const replies = await Promise.all([1, 2, 3].map((v) => sendrec(SERVER, { type: ECHO, value: v })));
+  assert(replies.map((r) => r.value).join() === "1,2,3", "every request answered in order");
+  assert(replies.every((r) => r.version === "2"), `answered by the new version (${replies.map((r) => r.version)})`);
+  return 0;
+}
