@@ -11,7 +11,7 @@ import { SYS } from "../../include/kcall.js";
 import { diag } from "../../lib/diag.js";
 import { kcall, notify, receive, reply } from "../../lib/ipc.js";
 import { takeInput } from "./input.js";
-import { handlers } from "./table.js";
+import { handle } from "./table.js";
 
 export async function main(): Promise<void> {
   const sub = kcall({ type: SYS.IRQSUB, line: CONSOLE_IRQ });
@@ -28,8 +28,7 @@ export async function main(): Promise<void> {
       reply(m, { type: -EPERM });
       continue;
     }
-    const handler = handlers.get(m.type);
-    const answer = handler ? handler(m) : { type: -ENOSYS };
+    const answer = handle(m);
     if (answer) reply(m, answer);
   }
 }
