@@ -23,4 +23,6 @@ export interface ImageSource {
   load(path: string): ModuleCode;
   /** The names of all programs. */
   programs(): string[];
+  /** Rewrite a stack trace's locations to the original sources, when the code was generated. */
+  mapStack?(stack: string): string;
 }

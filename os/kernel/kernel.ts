@@ -149,7 +149,8 @@ export class Kernel {
       },
       (why) => {
         if (p.instance !== inst || !p.alive || this.halted) return;
-        const text = typeof why === "string" ? why : "unknown failure";
+        const raw = typeof why === "string" ? why : "unknown failure";
+        const text = this.image.mapStack ? this.image.mapStack(raw) : raw;
         this.log(`process ${p.name} (${p.endpoint}) crashed: ${text.split("\n").slice(0, 3).join(" | ")}`);
         this.destroy(p, { status: -1, reason: text }, true);
       });
@@ -424,8 +425,10 @@ export class Kernel {
     const proto = Object.getPrototypeOf(promise);
     for (const p of this.liveProcs()) {
       if (p.instance?.realm.ops.promiseProto !== proto) continue;
-      const text = describe(reason);
-      this.log(`process ${p.name} (${p.endpoint}) crashed: unhandled rejection: ${text}`);
+      const stack = typeof reason === "object" && reason !== null ? (reason as Error).stack : undefined;
+      const raw = typeof stack === "string" ? stack : describe(reason);
+      const text = this.image.mapStack ? this.image.mapStack(raw) : raw;
+      this.log(`process ${p.name} (${p.endpoint}) crashed: unhandled rejection: ${text.split("\n").slice(0, 3).join(" | ")}`);
       this.destroy(p, { status: -1, reason: `unhandled rejection: ${text}` }, true);
       return;
     }
