@@ -13,6 +13,9 @@ export const NONE = -5;
 /** Endpoints encode slot and generation: endpoint = generation * NR_SLOTS + slot. */
 export const NR_SLOTS = 4096;
 
+/** Slots below this belong to the boot image; processes created later get slots from here on. */
+export const NR_BOOT_SLOTS = 16;
+
 /** Message type of a notification; the sender is in `source`. */
 export const NOTIFY_MESSAGE = 0x7fff_0000;
 

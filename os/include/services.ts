@@ -38,8 +38,6 @@ export const BOOT_SERVICES: readonly ServiceSpec[] = [
     kcalls: "IRQSUB,CONSOLE_WRITE,CONSOLE_READ,DIAG" },
 ];
 
-/** Boot-image slots run before any process is created; later processes get slots from here on. */
-export const NR_BOOT_SLOTS = 16;
 
 export function serviceSpec(name: string): ServiceSpec | undefined {
   return BOOT_SERVICES.find((s) => s.name === name);

@@ -1,7 +1,7 @@
 import * as util from "node:util";
 import { IRQ, type IrqLine } from "../../hw/machine.js";
 import { SECTOR_SIZE } from "../../hw/disk.js";
-import { NR_SLOTS } from "../include/ipc.js";
+import { NR_BOOT_SLOTS, NR_SLOTS } from "../include/ipc.js";
 import { SYS } from "../include/kcall.js";
 import { EBUSY, ECALLDENIED, EINVAL, ENOMEM, ENOEXEC, ESRCH, EAGAIN, OK, EIO } from "../include/errno.js";
 import type { Kernel } from "./kernel.js";
@@ -12,8 +12,6 @@ type Fields = Record<string, number | string | boolean | bigint | undefined>;
 type Args = Record<string, unknown>;
 type Handler = (k: Kernel, p: Proc, m: Args) => Fields | number;
 
-/** First slot handed to processes created after boot. */
-export const FIRST_DYNAMIC_SLOT = 16;
 
 /**
  * Kernel calls. Each handler gets the caller and the request's fields (read from
@@ -23,7 +21,7 @@ const handlers: Record<number, Handler> = {
   [SYS.FORK]: (k, _p, m) => {
     const parent = k.lookup(m.parent as number);
     if (!parent || typeof m.entry !== "string") return -EINVAL;
-    const slot = k.freeSlot(FIRST_DYNAMIC_SLOT);
+    const slot = k.freeSlot(NR_BOOT_SLOTS);
     if (slot < 0) return -EAGAIN;
     const child = k.createProc(slot, parent.name, parent.program, parent.priv, parent.watcher, m.entry, argvOf(m.argv));
     return { endpoint: child.endpoint };
@@ -93,7 +91,7 @@ const handlers: Record<number, Handler> = {
       slot = old.slot;
       same = true;
     } else {
-      slot = k.freeSlot(FIRST_DYNAMIC_SLOT);
+      slot = k.freeSlot(NR_BOOT_SLOTS);
       if (slot < 0) return -EAGAIN;
     }
     let child: Proc;

@@ -5,9 +5,8 @@
  */
 import { INIT_PROC_NR } from "../../include/com.js";
 import { EINVAL, ESRCH, OK } from "../../include/errno.js";
-import { type Message, slotOf } from "../../include/ipc.js";
+import { type Message, NR_BOOT_SLOTS, slotOf } from "../../include/ipc.js";
 import { SYS } from "../../include/kcall.js";
-import { NR_BOOT_SLOTS } from "../../include/services.js";
 import { kcall } from "../../lib/ipc.js";
 import { INIT_PID, MProc, procs } from "./state.js";
 

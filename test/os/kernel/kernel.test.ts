@@ -6,18 +6,26 @@ import { testImage } from "../../support/image.js";
 
 const WATCHER = 0;
 
-/** A kernel with a watcher slot 0 (a process that only exists to collect deaths), the echo server at 1. */
-async function runScenario(entry: string, opts: { user?: boolean; hold?: boolean; physcopy?: boolean } = {}) {
-  const machine = new Machine({ seed: 7 });
+/**
+ * A kernel with a placeholder watcher in slot 0 (it never runs: deaths queue for it)
+ * and the echo server running in slot 1.
+ */
+function echoKernel(seed: number) {
+  const machine = new Machine({ seed });
   const kernel = new Kernel(machine, testImage({
     echo: "test/os/programs/echo-server.ts",
     kprobe: "test/os/programs/kprobe.ts",
   }));
-  // Slot 0 is a placeholder watcher that never runs: deaths queue for it.
   const watcher = kernel.createProc(WATCHER, "watcher", "echo", systemPriv("all", PRIORITY.SERVER), WATCHER, "main", []);
   watcher.state = "running";
   const server = kernel.createProc(1, "echo", "echo", systemPriv("all", PRIORITY.SERVER), WATCHER, "main", []);
   kernel.start(server);
+  return { machine, kernel, server };
+}
+
+/** Run one kprobe scenario against the echo server. */
+async function runScenario(entry: string, opts: { user?: boolean; hold?: boolean; physcopy?: boolean } = {}) {
+  const { machine, kernel, server } = echoKernel(7);
   if (opts.hold) server.held = true;
   const probe = kernel.createProc(2, "kprobe", "kprobe",
     opts.user ? userPriv([]) : systemPriv("all", PRIORITY.USER, opts.physcopy ?? false), WATCHER, entry, []);
@@ -109,15 +117,7 @@ describe("physical memory", () => {
 
 describe("instance swap", () => {
   it("hands an endpoint to a new instance with its held messages, in order, and refuses while calls are outstanding", async () => {
-    const machine = new Machine({ seed: 3 });
-    const kernel = new Kernel(machine, testImage({
-      echo: "test/os/programs/echo-server.ts",
-      kprobe: "test/os/programs/kprobe.ts",
-    }));
-    const watcher = kernel.createProc(WATCHER, "watcher", "echo", systemPriv("all", PRIORITY.SERVER), WATCHER, "main", []);
-    watcher.state = "running";
-    const server = kernel.createProc(1, "echo", "echo", systemPriv("all", PRIORITY.SERVER), WATCHER, "main", []);
-    kernel.start(server);
+    const { kernel, server } = echoKernel(3);
     server.held = true;
     const probe = kernel.createProc(2, "kprobe", "kprobe", systemPriv("all", PRIORITY.USER), WATCHER, "swapped", []);
     kernel.start(probe);

@@ -7,29 +7,35 @@ import { checks as fullChecks } from "../../programs/mfs-full.js";
 import { checks as stressChecks } from "../../programs/mfs-stress.js";
 import { type ProgramRun, explain, runProgram } from "../../../support/program-run.js";
 
+/** Format `store`, then (before the tests of this block) run `program` in VFS's slot beside BLK and MFS. */
+function volumeRun(program: string, store: MemoryStore, seed = 1, mkfsOpts: { inodes?: number } = {}): () => ProgramRun {
+  let run: ProgramRun | undefined;
+  beforeAll(async () => {
+    mkfs(store, mkfsOpts);
+    run = await runProgram({
+      only: ["blk", "mfs", "vfs"],
+      programs: { vfs: program },
+      system: { diskStore: store, seed },
+      maxTicks: 5_000_000,
+    });
+  });
+  return () => run!;
+}
+
 /**
  * The file system server with its disk driver and nothing else: a probe in VFS's
  * slot sends it raw fsproto requests on a fresh 8 MiB volume.
  */
 describe("MFS through fsproto", () => {
   const store = new MemoryStore(16384);
-  let run: ProgramRun;
-  beforeAll(async () => {
-    mkfs(store);
-    run = await runProgram({
-      only: ["blk", "mfs", "vfs"],
-      programs: { vfs: "test/os/programs/mfs-probe.ts" },
-      system: { diskStore: store },
-      maxTicks: 5_000_000,
-    });
-  });
+  const run = volumeRun("test/os/programs/mfs-probe.ts", store);
 
   it("runs every check to the end", () => {
-    expect(run.output.slice(-3000)).toContain("CHECKS DONE 0 failed");
+    expect(run().output.slice(-3000)).toContain("CHECKS DONE 0 failed");
   });
 
   it.each(Object.keys(checks))("%s", (name) => {
-    expect(run.results.get(name), explain(run, name)).toBe("PASS");
+    expect(run().results.get(name), explain(run(), name)).toBe("PASS");
   });
 
   it("leaves a consistent, cleanly unmounted volume", () => {
@@ -42,19 +48,10 @@ describe("MFS through fsproto", () => {
 
 describe("MFS on a full disk", () => {
   const store = new MemoryStore(1024);
-  let run: ProgramRun;
-  beforeAll(async () => {
-    mkfs(store, { inodes: 16 });
-    run = await runProgram({
-      only: ["blk", "mfs", "vfs"],
-      programs: { vfs: "test/os/programs/mfs-full.ts" },
-      system: { diskStore: store },
-      maxTicks: 1_000_000,
-    });
-  });
+  const run = volumeRun("test/os/programs/mfs-full.ts", store, 1, { inodes: 16 });
 
   it.each(Object.keys(fullChecks))("%s", (name) => {
-    expect(run.results.get(name), explain(run, name)).toBe("PASS");
+    expect(run().results.get(name), explain(run(), name)).toBe("PASS");
   });
 
   it("leaves a consistent volume", () => {
@@ -64,19 +61,10 @@ describe("MFS on a full disk", () => {
 
 describe("MFS under a random workload", () => {
   const store = new MemoryStore(16384);
-  let run: ProgramRun;
-  beforeAll(async () => {
-    mkfs(store);
-    run = await runProgram({
-      only: ["blk", "mfs", "vfs"],
-      programs: { vfs: "test/os/programs/mfs-stress.ts" },
-      system: { diskStore: store, seed: 3 },
-      maxTicks: 5_000_000,
-    });
-  });
+  const run = volumeRun("test/os/programs/mfs-stress.ts", store, 3);
 
   it.each(Object.keys(stressChecks))("%s", (name) => {
-    expect(run.results.get(name), explain(run, name)).toBe("PASS");
+    expect(run().results.get(name), explain(run(), name)).toBe("PASS");
   });
 
   it("leaves a consistent volume after SYNC, without unmounting", () => {
@@ -89,23 +77,14 @@ describe("MFS under a random workload", () => {
 
 describe("MFS under a random workload on a volume that fills up", () => {
   const store = new MemoryStore(2048);
-  let run: ProgramRun;
-  beforeAll(async () => {
-    mkfs(store, { inodes: 40 });
-    run = await runProgram({
-      only: ["blk", "mfs", "vfs"],
-      programs: { vfs: "test/os/programs/mfs-stress.ts" },
-      system: { diskStore: store, seed: 1 },
-      maxTicks: 5_000_000,
-    });
-  });
+  const run = volumeRun("test/os/programs/mfs-stress.ts", store, 1, { inodes: 40 });
 
   it.each(Object.keys(stressChecks))("%s", (name) => {
-    expect(run.results.get(name), explain(run, name)).toBe("PASS");
+    expect(run().results.get(name), explain(run(), name)).toBe("PASS");
   });
 
   it("ran out of space and inodes along the way", () => {
-    const refused = Number(/stress: (\d+) requests refused with ENOSPC/.exec(run.output)?.[1]);
+    const refused = Number(/stress: (\d+) requests refused with ENOSPC/.exec(run().output)?.[1]);
     expect(refused).toBeGreaterThan(0);
   });
 

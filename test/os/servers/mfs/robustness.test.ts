@@ -10,7 +10,7 @@ describe("MFS and BLK with other processes", () => {
   beforeAll(async () => {
     run = await runProgram({
       only: ["blk", "mfs", "vfs", "ds", "rs"],
-      programs: { vfs: "test/os/programs/mfs-mount.ts", ds: "test/os/programs/fs-outsiders.ts", rs: "test/os/programs/fs-heartbeat.ts" },
+      programs: { vfs: "test/os/programs/mfs-mount.ts", ds: "test/os/programs/fs-outsiders.ts", rs: "test/os/programs/heartbeat.ts" },
       maxTicks: 100_000,
     });
   });
