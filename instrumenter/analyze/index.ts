@@ -5,11 +5,17 @@
  *
  *   analyzeProgram(osRoot, "servers/pm/main.ts", "pm")   one program
  *   analyzeOs(osRoot)                                    every program of boot/programs.ts, one ts.Program
+ *
+ * With `allocationSites`, also the type of every allocation site of the program's
+ * modules (./allocations.ts), added to the type table: what the instrumenter tags.
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import type ts from "typescript";
-import { METADATA_SCHEMA_VERSION, type Metadata, type ModuleMetadata } from "../metadata/schema.js";
+import ts from "typescript";
+import {
+  METADATA_SCHEMA_VERSION, type Metadata, type ModuleMetadata, type TypeId, type UpdatePoint,
+} from "../metadata/schema.js";
+import { type AllocationSite, collectAllocationSites } from "./allocations.js";
 import { readAnnotations } from "./annotations.js";
 import { closureStateDiagnostics } from "./closures.js";
 import { compareDiagnostics, type Diagnostic } from "./diagnostics.js";
@@ -18,8 +24,9 @@ import {
   type AnalysisContext, analysisContext, collectModuleSet, createProgram, modulePathOf, readProgramTable,
 } from "./program.js";
 import { reportUndescribableState, type StateRoot } from "./reach.js";
-import { lineOf } from "./syntax.js";
+import { lineOf, skipWrappers } from "./syntax.js";
 import { createTypeDescriber } from "./types.js";
+import { findUpdatePoints } from "./update-points.js";
 import { collectModuleVariables } from "./variables.js";
 
 export type { Diagnostic } from "./diagnostics.js";
@@ -29,23 +36,45 @@ export interface ProgramAnalysis {
   metadata: Metadata;
   /** Sorted by file, line and column; empty when all the state is described. */
   diagnostics: Diagnostic[];
+  /**
+   * With `allocationSites`: each tagged allocation site of the program's modules (object
+   * and array literals, `new` Array, Map, Set) and the id of its type, which is in the
+   * type table. Empty otherwise.
+   */
+  allocationSites: Map<ts.Node, TypeId>;
 }
 
 export interface AnalyzeOptions {
-  /** A ts.Program that already holds the entry module (e.g. shared by many analyses); else one is made. */
+  /** A ts.Program that already holds the entry modules (e.g. shared by many analyses); else one is made. */
   program?: ts.Program;
+  /** Also describe the type of every allocation site (see `ProgramAnalysis.allocationSites`). */
+  allocationSites?: boolean;
 }
 
-/** Function identities of a file, computed once per analysis run. */
-type IdentitiesOf = (sf: ts.SourceFile) => LocatedFunctionIdentity[];
+/** What is found in each file once per analysis run, whichever programs share the file. */
+interface PerFile {
+  identitiesOf(sf: ts.SourceFile): LocatedFunctionIdentity[];
+  updatePointsOf(sf: ts.SourceFile): UpdatePoint[];
+  allocationSitesOf(sf: ts.SourceFile): AllocationSite[];
+}
 
-function identitiesCache(ctx: AnalysisContext): IdentitiesOf {
-  const cache = new Map<ts.SourceFile, LocatedFunctionIdentity[]>();
-  return (sf) => {
-    let found = cache.get(sf);
-    if (!found) cache.set(sf, found = collectFunctionIdentities(sf, modulePathOf(ctx, sf)));
-    return found;
+function perFileCache(ctx: AnalysisContext): PerFile {
+  const cached = <T>(compute: (sf: ts.SourceFile) => T) => {
+    const cache = new Map<ts.SourceFile, T>();
+    return (sf: ts.SourceFile): T => {
+      if (!cache.has(sf)) cache.set(sf, compute(sf));
+      return cache.get(sf)!;
+    };
   };
+  const identitiesOf = cached((sf) => collectFunctionIdentities(sf, modulePathOf(ctx, sf)));
+  /** Each update point with the identity of the function holding it (a field function's is its initializer). */
+  const updatePointsOf = cached((sf) => findUpdatePoints(ctx, sf).map(({ call, holder }): UpdatePoint => {
+    const { line, character } = sf.getLineAndCharacterOfPosition(call.getStart(sf));
+    const identity = identitiesOf(sf).find(({ node }) => node === holder
+      || (ts.isPropertyDeclaration(node) && node.initializer !== undefined && skipWrappers(node.initializer) === holder));
+    return { function: identity?.identity.qualifiedName ?? null, line: line + 1, column: character + 1 };
+  }));
+  return { identitiesOf, updatePointsOf, allocationSitesOf: cached((sf) => collectAllocationSites(ctx, sf)) };
 }
 
 function uniqueSorted(diagnostics: Diagnostic[]): Diagnostic[] {
@@ -53,13 +82,16 @@ function uniqueSorted(diagnostics: Diagnostic[]): Diagnostic[] {
   return sorted.filter((d, i) => i === 0 || compareDiagnostics(d, sorted[i - 1]!) !== 0);
 }
 
-function analyzeInContext(ctx: AnalysisContext, entryModule: string, programName: string, identitiesOf: IdentitiesOf): ProgramAnalysis {
+function analyzeInContext(ctx: AnalysisContext, entryModule: string, programName: string, perFile: PerFile,
+  options: AnalyzeOptions): ProgramAnalysis {
+  const { identitiesOf } = perFile;
   const moduleSet = collectModuleSet(ctx, entryModule);
   const diagnostics = [...moduleSet.diagnostics];
   const methodsOf = (cls: ts.ClassLikeDeclaration) =>
     identitiesOf(cls.getSourceFile()).filter((f) => f.node.parent === cls).map((f) => f.identity.qualifiedName);
   const describer = createTypeDescriber(ctx, methodsOf);
   const roots: StateRoot[] = [];
+  const allocationSites = new Map<ts.Node, TypeId>();
 
   const modules = moduleSet.modules.map((sf): ModuleMetadata => {
     const modulePath = modulePathOf(ctx, sf);
@@ -75,12 +107,19 @@ function analyzeInContext(ctx: AnalysisContext, entryModule: string, programName
         initializer: v.initializer?.getText() ?? null, bindingPath: v.bindingPath, line: lineOf(v.nameNode), annotations,
       };
     });
+    if (options.allocationSites) {
+      for (const site of perFile.allocationSitesOf(sf)) {
+        const type = describer.use(site.type);
+        if (site.kind !== "class") allocationSites.set(site.node, type);
+      }
+    }
     return {
       path: modulePath,
       sha256: createHash("sha256").update(sf.text).digest("hex"),
       imports: moduleSet.imports.get(modulePath) ?? [],
       variables,
       functions: identitiesOf(sf).map((f) => f.identity),
+      updatePoints: perFile.updatePointsOf(sf),
     };
   });
 
@@ -95,20 +134,22 @@ function analyzeInContext(ctx: AnalysisContext, entryModule: string, programName
       types: table.types,
     },
     diagnostics: uniqueSorted(diagnostics),
+    allocationSites,
   };
 }
 
 /** Analyse one program: `entryModule` relative to `osRoot`, e.g. "servers/pm/main.ts". */
 export function analyzeProgram(osRoot: string, entryModule: string, programName: string, options: AnalyzeOptions = {}): ProgramAnalysis {
   const ctx = analysisContext(osRoot, options.program ?? createProgram([path.join(path.resolve(osRoot), entryModule)]));
-  return analyzeInContext(ctx, entryModule, programName, identitiesCache(ctx));
+  return analyzeInContext(ctx, entryModule, programName, perFileCache(ctx), options);
 }
 
 /** Analyse every program of an OS tree (by default those of its boot/programs.ts) on one ts.Program. */
-export function analyzeOs(osRoot: string, programs: Record<string, string> = readProgramTable(osRoot)): Map<string, ProgramAnalysis> {
+export function analyzeOs(osRoot: string, programs: Record<string, string> = readProgramTable(osRoot),
+  options: AnalyzeOptions = {}): Map<string, ProgramAnalysis> {
   const root = path.resolve(osRoot);
-  const ctx = analysisContext(root, createProgram(Object.values(programs).map((entry) => path.join(root, entry))));
-  const identitiesOf = identitiesCache(ctx);
-  return new Map(Object.entries(programs).map(([name, entry]) => [name, analyzeInContext(ctx, entry, name, identitiesOf)]));
+  const ctx = analysisContext(root, options.program ?? createProgram(Object.values(programs).map((entry) => path.join(root, entry))));
+  const perFile = perFileCache(ctx);
+  return new Map(Object.entries(programs).map(([name, entry]) => [name, analyzeInContext(ctx, entry, name, perFile, options)]));
 }
 

@@ -33,9 +33,17 @@ export interface AnalysisContext {
   checker: ts.TypeChecker;
 }
 
-/** One ts.Program over these entry files (absolute paths) and all they import; it can serve several OS trees. */
-export function createProgram(entryFiles: readonly string[]): ts.Program {
-  return ts.createProgram({ rootNames: [...entryFiles], options: COMPILER_OPTIONS });
+/**
+ * One ts.Program over these entry files (absolute paths) and all they import; it can
+ * serve several OS trees. `host`: where the sources come from (default: the files).
+ */
+export function createProgram(entryFiles: readonly string[], host?: ts.CompilerHost): ts.Program {
+  return ts.createProgram({ rootNames: [...entryFiles], options: COMPILER_OPTIONS, host });
+}
+
+/** The file system's compiler host for process code, to build another host on. */
+export function createCompilerHost(): ts.CompilerHost {
+  return ts.createCompilerHost(COMPILER_OPTIONS);
 }
 
 export function analysisContext(osRoot: string, program: ts.Program): AnalysisContext {

@@ -16,11 +16,17 @@ export function isFunctionExpression(node: ts.Node): node is ts.ArrowFunction | 
   return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
 }
 
+/** Parentheses or a type assertion: an expression that evaluates to the one it wraps. */
+export function isWrapper(node: ts.Node): node is ts.ParenthesizedExpression | ts.AsExpression | ts.SatisfiesExpression
+  | ts.NonNullExpression | ts.TypeAssertion {
+  return ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)
+    || ts.isNonNullExpression(node) || ts.isTypeAssertionExpression(node);
+}
+
 /** The expression itself, through parentheses and type assertions. */
 export function skipWrappers(node: ts.Expression): ts.Expression {
   let e = node;
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)
-    || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  while (isWrapper(e)) e = e.expression;
   return e;
 }
 
@@ -36,4 +42,24 @@ export function isTypePosition(node: ts.Node): boolean {
 export function lineOf(node: ts.Node): number {
   const sf = node.getSourceFile();
   return sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+}
+
+/**
+ * An object or array literal that is (part of) the target of a destructuring assignment
+ * (`[a, b] = …`, `({ x } = …)`, `for ([k, v] of …)`): a pattern, which allocates nothing.
+ */
+export function isDestructuringTarget(literal: ts.ObjectLiteralExpression | ts.ArrayLiteralExpression): boolean {
+  let node: ts.Node = literal;
+  for (;;) {
+    let parent = node.parent;
+    while (ts.isParenthesizedExpression(parent)) [node, parent] = [parent, parent.parent];
+    if (ts.isBinaryExpression(parent)) return parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.left === node;
+    if (ts.isForOfStatement(parent) || ts.isForInStatement(parent)) return parent.initializer === node;
+    // Nested in a literal: a pattern exactly when the outermost literal is one.
+    if ((ts.isPropertyAssignment(parent) && parent.initializer === node) || ts.isSpreadAssignment(parent)
+      || ts.isSpreadElement(parent)) node = parent.parent;
+    else if (ts.isArrayLiteralExpression(parent)) node = parent;
+    else return false;
+    if (!ts.isObjectLiteralExpression(node) && !ts.isArrayLiteralExpression(node)) return false;
+  }
 }

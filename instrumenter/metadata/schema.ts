@@ -6,8 +6,9 @@
  *   program, entryModule
  *   modules[]   one per module loaded into the process (the entry and everything it imports at run
  *               time): path relative to the OS root, sha256 of its source, the modules it imports,
- *               its module-level variables and its function identities
- *   types{}     the type table: every type the variables reach, by stable type id
+ *               its module-level variables, its function identities and its update points
+ *   types{}     the type table: every type the variables reach (and, for an instrumented build,
+ *               every type its allocation sites are tagged with), by stable type id
  *
  * Every reference to a type is a type id (a string) keyed into `types`; `parseMetadata` checks that
  * each one resolves, so consumers can index the table without checking.
@@ -235,6 +236,20 @@ export const FunctionIdentitySchema = z.strictObject({
 });
 export type FunctionIdentity = z.infer<typeof FunctionIdentitySchema>;
 
+/**
+ * An update point: the head of an event loop, the awaited `receive` that starts an
+ * iteration (see instrumenter/README.md). There no request is half handled on the
+ * loop's own stack, so the process may be updated when nothing else is in flight.
+ */
+export const UpdatePointSchema = z.strictObject({
+  /** Qualified name of the function whose loop it heads; null for a function with no identity (a closure). */
+  function: z.string().min(1).nullable(),
+  /** Where the `receive` call starts. */
+  line: z.number().int().positive(),
+  column: z.number().int().positive(),
+});
+export type UpdatePoint = z.infer<typeof UpdatePointSchema>;
+
 export const ModuleSchema = z.strictObject({
   /** Relative to the OS root, "/"-separated, e.g. "servers/pm/state.ts". */
   path: z.string().min(1),
@@ -243,6 +258,8 @@ export const ModuleSchema = z.strictObject({
   imports: z.array(z.string()),
   variables: z.array(VariableSchema),
   functions: z.array(FunctionIdentitySchema),
+  /** Its event loops' update points, in source order. */
+  updatePoints: z.array(UpdatePointSchema),
 });
 export type ModuleMetadata = z.infer<typeof ModuleSchema>;
 
@@ -317,8 +334,8 @@ export class MetadataError extends Error {
   }
 }
 
-/** `types["servers/pm/state.ts#MProc"].fields[2].type` */
-function formatPath(path: readonly PropertyKey[]): string {
+/** `types["servers/pm/state.ts#MProc"].fields[2].type` (also names bad paths of the build manifest) */
+export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const step of path) {
     if (typeof step === "number") out += `[${step}]`;

@@ -1,0 +1,167 @@
+/**
+ * proteos:rt, the runtime of instrumented code. Every instrumented module requires it
+ * (`const __rt = require("proteos:rt")`), so each process loads one instance into its
+ * own realm. It uses the realm's built-ins only, never a host object, and imports
+ * nothing.
+ *
+ * A process loads hundreds of modules while it runs, and live update asks about them
+ * rarely, so registering costs the least it can: the accessors are built when first
+ * asked for, and the function tables are indexed at the first question about them.
+ *
+ * Called by instrumented code (see instrumenter/README.md for what each pass emits):
+ *   TYPE, tag(value, type)                     allocation-site tags
+ *   updatePoint(received)                      an event loop waits at its update point
+ *   enter(), leave()                           an async function's body starts / ends
+ *   registerState(module, () => ({ get, set }))   accessors of a module's variables
+ *   registerFunctions(module, fns, classes)       function identities of a module, by name
+ *   registerFunction(module, name, fn)            one created inside a variable's initializer
+ * Asked by the host-side live-update runtime:
+ *   modules(), accessors(module), typeOf(value), functionId(fn), functionById(id),
+ *   atUpdatePoint(), inFlight(), requestFree()
+ */
+
+/** The key of an allocation-site tag: the tagged object's type id (Symbol.for: the same in every realm). */
+export const TYPE = Symbol.for("proteos.type");
+
+/** A module's variables, by name: a getter each, a setter each that can be assigned. */
+export interface StateAccessors {
+  get: Record<string, () => unknown>;
+  set: Record<string, (value: unknown) => void>;
+}
+
+type AnyFunction = (...args: never[]) => unknown;
+
+/** Module path -> its accessors, or what builds them; in load order. */
+const stateOf = new Map<string, StateAccessors | (() => StateAccessors)>();
+/** Registrations of function identities not indexed yet, in order: the values as the module registered them. */
+const pending: Array<{ module: string; fns: Record<string, unknown>; classes: readonly string[] }> = [];
+/** Function identities both ways: function -> "module#name" (its first registration), and back. */
+const idOfFunction = new Map<AnyFunction, string>();
+const functionOfId = new Map<string, AnyFunction>();
+/** Registered classes (constructors) -> their type id, "module#Class". */
+const classOf = new Map<AnyFunction, string>();
+/** Update points whose `receive` has not settled. */
+let parked = 0;
+/** Async function activations whose body has not completed. */
+let activations = 0;
+
+// ---- called by instrumented code
+
+/** Tag an array, Map or Set with the id of the type it is allocated as; returns it. */
+export function tag<T extends object>(value: T, type: string): T {
+  (value as Record<symbol, unknown>)[TYPE] = type;
+  return value;
+}
+
+const unpark = (): void => {
+  parked--;
+};
+
+/**
+ * The event loop awaits `received` (the promise of its `receive`) at its update point:
+ * parked until it settles. The settle reaction is registered before the loop's own
+ * await, so it runs right before the loop resumes and adds no turn the loop waits for.
+ */
+export function updatePoint<T>(received: T): T {
+  const then = (received as { then?: unknown } | null)?.then;
+  if (typeof then === "function") {
+    parked++;
+    then.call(received, unpark, unpark);
+  }
+  return received;
+}
+
+/** An async function starts its body (not one holding an update point). */
+export function enter(): void {
+  activations++;
+}
+
+/** Its body completed (returned or threw): the activation is over. */
+export function leave(): void {
+  activations--;
+}
+
+/** `accessors` builds the module's getters and setters (once, when asked for). */
+export function registerState(module: string, accessors: () => StateAccessors): void {
+  stateOf.set(module, accessors);
+}
+
+/** `fns`: qualified name within the module -> the function; `classes`: which of them are classes. */
+export function registerFunctions(module: string, fns: Record<string, unknown>, classes: readonly string[]): void {
+  pending.push({ module, fns, classes });
+}
+
+/** Register one function identity where it is created; returns it. */
+export function registerFunction<T>(module: string, name: string, fn: T, isClass = false): T {
+  pending.push({ module, fns: { [name]: fn }, classes: isClass ? [name] : [] });
+  return fn;
+}
+
+/** Index the registrations made since the last question (a value that is not a function is no identity). */
+function indexFunctions(): void {
+  for (const { module, fns, classes } of pending.splice(0)) {
+    for (const name of Object.keys(fns)) {
+      const fn = fns[name];
+      if (typeof fn !== "function") continue;
+      const id = `${module}#${name}`;
+      const f = fn as AnyFunction;
+      if (!idOfFunction.has(f)) idOfFunction.set(f, id);
+      functionOfId.set(id, f);
+      if (classes.includes(name)) classOf.set(f, id);
+    }
+  }
+}
+
+// ---- asked by the live-update runtime
+
+/** Paths of the modules loaded, in load order. */
+export function modules(): string[] {
+  return [...stateOf.keys()];
+}
+
+/** The accessors of a module's variables. */
+export function accessors(module: string): StateAccessors | undefined {
+  let state = stateOf.get(module);
+  if (typeof state === "function") stateOf.set(module, state = state());
+  return state;
+}
+
+/**
+ * The type id an object was allocated as: for an instance of a registered class, the
+ * class's id (a tag Object.assign copied onto it says nothing about it); else its own
+ * tag. Undefined for anything else.
+ */
+export function typeOf(value: unknown): string | undefined {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return undefined;
+  indexFunctions();
+  const proto: unknown = Object.getPrototypeOf(value);
+  const cls = typeof proto === "object" && proto !== null && Object.hasOwn(proto, "constructor")
+    ? classOf.get((proto as { constructor: AnyFunction }).constructor) : undefined;
+  return cls ?? (Object.hasOwn(value, TYPE) ? (value as Record<symbol, string>)[TYPE] : undefined);
+}
+
+/** "module#name" of a registered function, or undefined (a closure, a built-in). */
+export function functionId(fn: unknown): string | undefined {
+  indexFunctions();
+  return typeof fn === "function" ? idOfFunction.get(fn as AnyFunction) : undefined;
+}
+
+export function functionById(id: string): AnyFunction | undefined {
+  indexFunctions();
+  return functionOfId.get(id);
+}
+
+/** Parked at an update point: waiting for the next message at the head of an event loop. */
+export function atUpdatePoint(): boolean {
+  return parked > 0;
+}
+
+/** Async function activations in progress (handlers half done, waiting on replies, …). */
+export function inFlight(): number {
+  return activations;
+}
+
+/** At an update point with no request half handled. */
+export function requestFree(): boolean {
+  return parked > 0 && activations === 0;
+}

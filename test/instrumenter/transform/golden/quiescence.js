@@ -1,0 +1,139 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.parts = void 0;
+exports.main = main;
+exports.notALoop = notALoop;
+exports.guarded = guarded;
+exports.busy = busy;
+exports.spawn = spawn;
+const __rt = require("proteos:rt");
+// Quiescence hooks: update points at the head of event loops, counted async functions.
+const ipc = __importStar(require("./lib/ipc.js"));
+const ipc_js_1 = require("./lib/ipc.js");
+async function main() {
+    for (;;) {
+        const m = await __rt.updatePoint((0, ipc_js_1.receive)());
+        void handle(m);
+    }
+}
+async function driver() {
+    while (true)
+        dispatch(await __rt.updatePoint(ipc.receive(3)));
+}
+function dispatch(m) {
+    void m;
+}
+/** A request handler: counted while its body runs. */
+async function handle(m) {
+    "use strict";
+    __rt.enter();
+    try {
+        const reply = await (0, ipc_js_1.receive)(m.type); // waiting for a reply: not an update point
+        dispatch(reply);
+    }
+    finally {
+        __rt.leave();
+    }
+}
+const later = async (m) => {
+    __rt.enter();
+    try {
+        return dispatch(await (0, ipc_js_1.receive)(m.type));
+    }
+    finally {
+        __rt.leave();
+    }
+}; // counted: the expression becomes a return
+const quick = async (m) => dispatch(m); // never awaits: not counted
+class Server {
+    async serve() {
+        for (;;) {
+            dispatch(await __rt.updatePoint((0, ipc_js_1.receive)())); // an update point in a method
+        }
+    }
+    async *stream() {
+        yield await (0, ipc_js_1.receive)();
+    }
+}
+async function notALoop() {
+    __rt.enter();
+    try {
+        let n = 0;
+        while (n < 3) {
+            await (0, ipc_js_1.receive)(); // the loop ends: no update point
+            n++;
+        }
+        for (;;) {
+            n++;
+            await (0, ipc_js_1.receive)(); // not the first statement
+        }
+    }
+    finally {
+        __rt.leave();
+    }
+}
+async function guarded() {
+    for (;;) {
+        try {
+            dispatch(await __rt.updatePoint((0, ipc_js_1.receive)())); // the first await of the first statement
+        }
+        catch {
+            continue;
+        }
+    }
+}
+async function busy() {
+    __rt.enter();
+    try {
+        for (;;) {
+            if (Math.random() > 0.5) {
+                await Promise.resolve(); // something else first: no update point
+                await (0, ipc_js_1.receive)();
+            }
+        }
+    }
+    finally {
+        __rt.leave();
+    }
+}
+function spawn() {
+    const loop = async () => {
+        for (;;)
+            await __rt.updatePoint((0, ipc_js_1.receive)()); // in a closure: the update point has no function identity
+    };
+    return loop();
+}
+exports.parts = [driver, later, quick, Server];
