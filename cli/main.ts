@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { bootCommand } from "./commands/boot.js";
+import { buildCommand } from "./commands/build.js";
 import { fsckCommand, mkfsCommand } from "./commands/disk.js";
 import { EXIT, UsageError } from "./errors.js";
 
@@ -9,7 +10,7 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const cmd of [bootCommand(), mkfsCommand(), fsckCommand()]) {
+for (const cmd of [bootCommand(), buildCommand(), mkfsCommand(), fsckCommand()]) {
   // Subcommands added whole do not inherit these settings: errors must reach our handler.
   program.addCommand(cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) }));
 }

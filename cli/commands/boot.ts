@@ -1,8 +1,17 @@
+import * as path from "node:path";
 import { Command } from "commander";
+import { BuildImage } from "../../instrumenter/build/image.js";
+import { OS_ROOT } from "../../os/boot/plain-image.js";
 import { System } from "../../os/boot/system.js";
 import { PROGRAMS } from "../../os/boot/programs.js";
+import type { ImageSource } from "../../os/kernel/image.js";
 import { EXIT, UsageError, intOption } from "../errors.js";
 import { summarize, formatSummary } from "../summary.js";
+import { buildOrExplain } from "./build.js";
+
+const BUILDS = ["plain", "instrumented"];
+/** Where `--build instrumented` builds the OS by default: the repository's cache. */
+const DEFAULT_BUILD_DIR = path.join(OS_ROOT, "..", ".cache", "build");
 
 export const WORKLOADS = ["mixed", "fsstress", "proctree", "dsbench"];
 
@@ -17,18 +26,26 @@ export function bootCommand(): Command {
     .option("--interactive", "run the shell on this terminal's console")
     .option("--json", "print one JSON summary object on stdout")
     .option("--quiet", "do not echo the OS console")
+    .option("--build <kind>", `which build of the OS to run: ${BUILDS.join(" or ")}`, "plain")
+    .option("--build-dir <dir>", "directory of the instrumented build (built or brought up to date first)", DEFAULT_BUILD_DIR)
     .action(async (o: { workload: string; args?: string; seed: string; ticks?: string; disk?: string;
-      interactive?: boolean; json?: boolean; quiet?: boolean }) => {
+      interactive?: boolean; json?: boolean; quiet?: boolean; build: string; buildDir: string }) => {
       const seed = intOption("--seed", o.seed)!;
       const ticks = intOption("--ticks", o.ticks);
       if (!o.interactive && !WORKLOADS.includes(o.workload) && !Object.hasOwn(PROGRAMS, o.workload)) {
         throw new UsageError(`unknown workload '${o.workload}' (choose from ${WORKLOADS.join(", ")})`);
       }
+      if (!BUILDS.includes(o.build)) throw new UsageError(`unknown build '${o.build}' (choose from ${BUILDS.join(", ")})`);
+      let image: ImageSource | undefined;
+      if (o.build === "instrumented") {
+        if (!buildOrExplain(OS_ROOT, o.buildDir).ok) return;
+        image = new BuildImage(o.buildDir);
+      }
       const echo = !o.json && !o.quiet;
       const initArgv = o.interactive ? ["sh"] : [o.workload, ...(o.args ? o.args.split(/\s+/).filter(Boolean) : [])];
       let sys: System;
       try {
-        sys = new System({ seed, diskPath: o.disk, initArgv, consoleSink: echo || o.interactive ? (t) => process.stdout.write(t) : undefined });
+        sys = new System({ seed, diskPath: o.disk, initArgv, image, consoleSink: echo || o.interactive ? (t) => process.stdout.write(t) : undefined });
       } catch (e) {
         throw new UsageError((e as Error).message);
       }

@@ -14,6 +14,16 @@ const HOST_ONLY = ["kernel/", "boot/", "tools/"];
 const transpiled = new Map<string, ModuleCode>();
 
 /**
+ * The module path a relative import `spec` in module `from` names ("./x.js" names
+ * "./x.ts"), or undefined if it is not relative or leaves the root. Shared by every image.
+ */
+export function relativeModulePath(from: string, spec: string): string | undefined {
+  if (!spec.startsWith("./") && !spec.startsWith("../")) return undefined;
+  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec)).replace(/\.js$/, ".ts");
+  return joined.startsWith("../") || path.posix.isAbsolute(joined) ? undefined : joined;
+}
+
+/**
  * The plain build: process code transpiled from the TypeScript sources on demand,
  * with no instrumentation. Modules resolve only within the OS tree.
  */
@@ -37,10 +47,8 @@ export class PlainImage implements ImageSource {
   }
 
   resolve(from: string, spec: string): string | undefined {
-    if (!spec.startsWith("./") && !spec.startsWith("../")) return undefined;
-    const joined = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec)).replace(/\.js$/, ".ts");
-    if (joined.startsWith("../") || path.posix.isAbsolute(joined)) return undefined;
-    if (this.hostOnly.some((dir) => joined.startsWith(dir))) return undefined;
+    const joined = relativeModulePath(from, spec);
+    if (joined === undefined || this.hostOnly.some((dir) => joined.startsWith(dir))) return undefined;
     return fs.existsSync(path.join(this.root, joined)) ? joined : undefined;
   }
 

@@ -1,0 +1,139 @@
+/**
+ * npm run bench:instrument [-- --json] [--runs N]
+ *
+ * The cost of instrumentation, measured in this run against the plain build: wall time
+ * of the `mixed` workload (same seed, so both runs do exactly the same work: the bench
+ * checks the event-trace hashes match), heap the system holds after the run (measured
+ * after forced GCs: the npm script runs node with --expose-gc), metadata size per
+ * program, and the time of a cold build (fresh build directory) and a warm one (nothing
+ * changed) of the whole OS. Each figure is the median of several runs.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { workloadReport } from "../cli/summary.js";
+import { buildOs, type BuildReport } from "../instrumenter/build/build.js";
+import { BuildImage } from "../instrumenter/build/image.js";
+import { OS_ROOT, PlainImage } from "../os/boot/plain-image.js";
+import { System } from "../os/boot/system.js";
+import type { ImageSource } from "../os/kernel/image.js";
+
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const runsArg = args.indexOf("--runs");
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a positive integer, got ${args[runsArg + 1]}`);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error("run with node --expose-gc (npm run bench:instrument does)");
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function timed<T>(f: () => T): { value: T; ms: number } {
+  const t0 = performance.now();
+  const value = f();
+  return { value, ms: performance.now() - t0 };
+}
+
+function build(outDir: string): { report: BuildReport; ms: number } {
+  const { value: report, ms } = timed(() => buildOs(OS_ROOT, outDir));
+  if (!report.ok) throw new Error(`the OS does not build: ${report.diagnostics.length} diagnostic(s)`);
+  return { report, ms };
+}
+
+interface Run {
+  ms: number;
+  /** Heap the system holds after the run: in use with it alive, minus once it is released. */
+  heapBytes: number;
+  traceHash: string;
+}
+
+/** Heap in use after full collections; realms (vm contexts) are freed by callbacks that need turns of the event loop. */
+async function settledHeap(): Promise<number> {
+  for (let i = 0; i < 4; i++) {
+    gc!();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+/** One `mixed` run on `image`. */
+async function mixedRun(image: ImageSource): Promise<Run> {
+  await settledHeap();
+  let sys: System | undefined = new System({ seed: 1, initArgv: ["mixed"], image });
+  const t0 = performance.now();
+  await sys.runToEnd();
+  const ms = performance.now() - t0;
+  const r = workloadReport(sys.consoleOutput, "mixed");
+  if (!r || r.errors !== 0) throw new Error(`mixed did not finish cleanly on the ${image.kind} build: ${JSON.stringify(r)}`);
+  const traceHash = sys.kernel.trace.hash;
+  const alive = await settledHeap();
+  sys = undefined;
+  return { ms, heapBytes: alive - (await settledHeap()), traceHash };
+}
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "proteos-bench-"));
+try {
+  const cold: number[] = [];
+  const warm: number[] = [];
+  let last: { report: BuildReport; dir: string } | undefined;
+  for (let i = 0; i < RUNS; i++) {
+    const dir = path.join(scratch, `build-${i}`);
+    const c = build(dir);
+    cold.push(c.ms);
+    const w = build(dir);
+    if (w.report.rebuilt.length > 0) throw new Error(`a warm build rebuilt ${w.report.rebuilt.join(", ")}`);
+    warm.push(w.ms);
+    last = { report: c.report, dir };
+  }
+
+  const images: Record<"plain" | "instrumented", ImageSource> = { plain: new PlainImage(), instrumented: new BuildImage(last!.dir) };
+  const runs: Record<keyof typeof images, Run[]> = { plain: [], instrumented: [] };
+  for (const image of Object.values(images)) await mixedRun(image); // warm up: transpile, compile, JIT
+  for (let i = 0; i < RUNS; i++) {
+    // Alternate which goes first, so that neither always runs after the other's garbage.
+    const order = i % 2 === 0 ? (["plain", "instrumented"] as const) : (["instrumented", "plain"] as const);
+    for (const kind of order) runs[kind].push(await mixedRun(images[kind]));
+  }
+  const hashes = new Set([...runs.plain, ...runs.instrumented].map((r) => r.traceHash));
+  if (hashes.size !== 1) throw new Error(`the builds ran different event traces: ${[...hashes].join(", ")}`);
+
+  const metadataBytes: Record<string, number> = {};
+  for (const p of last!.report.programs) metadataBytes[p.name] = p.metadataBytes;
+  metadataBytes.total = last!.report.programs.reduce((n, p) => n + p.metadataBytes, 0);
+  const runMs = { plain: median(runs.plain.map((r) => r.ms)), instrumented: median(runs.instrumented.map((r) => r.ms)) };
+  const heapBytes = { plain: median(runs.plain.map((r) => r.heapBytes)), instrumented: median(runs.instrumented.map((r) => r.heapBytes)) };
+  const result = {
+    runtimeRatio: Number((runMs.instrumented / runMs.plain).toFixed(3)),
+    heapRatio: Number((heapBytes.instrumented / heapBytes.plain).toFixed(3)),
+    metadataBytes,
+    coldBuildMs: Math.round(median(cold)),
+    warmBuildMs: Number(median(warm).toFixed(1)),
+    runMs: { plain: Math.round(runMs.plain), instrumented: Math.round(runMs.instrumented) },
+    heapBytes: { plain: Math.round(heapBytes.plain), instrumented: Math.round(heapBytes.instrumented) },
+    traceHash: [...hashes][0],
+    runs: RUNS,
+  };
+
+  if (json) {
+    process.stdout.write(JSON.stringify(result) + "\n");
+  } else {
+    const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
+    const rows: Array<[string, string, string, string]> = [
+      ["", "plain", "instrumented", "ratio"],
+      ["mixed run time", `${result.runMs.plain} ms`, `${result.runMs.instrumented} ms`, `${result.runtimeRatio}`],
+      ["heap after mixed", mib(result.heapBytes.plain), mib(result.heapBytes.instrumented), `${result.heapRatio}`],
+    ];
+    const out = [`proteos-ts instrumentation benchmark (median of ${RUNS} runs; goal: run time ratio <= 1.05)`, ""];
+    for (const r of rows) out.push(`${r[0].padEnd(20)} ${r[1].padStart(10)} ${r[2].padStart(13)} ${r[3].padStart(7)}`);
+    out.push("", `build of the whole OS (${last!.report.programs.length} programs): cold ${result.coldBuildMs} ms, warm ${result.warmBuildMs} ms`,
+      "", "metadata.json bytes per program");
+    for (const [name, bytes] of Object.entries(metadataBytes)) out.push(`  ${name.padEnd(10)} ${bytes.toLocaleString("en-US").padStart(10)}`);
+    process.stdout.write(out.join("\n") + "\n");
+  }
+} finally {
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
