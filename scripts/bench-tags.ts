@@ -2,10 +2,11 @@
  * npx tsx scripts/bench-tags.ts [--json]
  *
  * What an allocation-site tag costs, per representation, inside a realm (a vm
- * context, as process code runs): nanoseconds per allocation and heap bytes per
- * retained object, for object literals, array literals and Maps, untagged and
- * tagged in each candidate way. The instrumenter's choice (instrumenter/README.md)
- * comes from these numbers.
+ * context, as process code runs), for object literals, array literals and Maps,
+ * untagged and tagged in each candidate way: nanoseconds per allocation in optimized
+ * code (hot) and in the code of a fresh realm, as every new process starts (cold: each
+ * site run 1000 times), and heap bytes per retained object. The instrumenter's choice
+ * (instrumenter/README.md) comes from these numbers.
  */
 import * as v8 from "node:v8";
 import * as vm from "node:vm";
@@ -14,15 +15,18 @@ const json = process.argv.includes("--json");
 const ALLOCS = 3_000_000;
 const RETAINED = 200_000;
 const RUNS = 7;
+/** Cold: fresh realms, each running the allocation site this often. */
+const COLD_REALMS = 200;
+const COLD_ALLOCS = 1000;
 
 /** Candidate representations, each an expression allocating one value (i is the loop index). */
 const VARIANTS: Record<string, Record<string, string>> = {
   object: {
     "untagged": "({ type: i, source: 3, count: 7 })",
-    "computed symbol key, last, key in a module constant (chosen)": "({ type: i, source: 3, count: 7, [T]: 'servers/x.ts#M' })",
-    "computed symbol key, last, read from the rt module": "({ type: i, source: 3, count: 7, [rt.TYPE]: 'servers/x.ts#M' })",
+    "helper tag(o, id) (chosen)": "tag({ type: i, source: 3, count: 7 }, 'servers/x.ts#M')",
+    "computed symbol key, last": "({ type: i, source: 3, count: 7, [T]: 'servers/x.ts#M' })",
     "computed symbol key, first": "({ [T]: 'servers/x.ts#M', type: i, source: 3, count: 7 })",
-    "helper tag(o, id)": "tag({ type: i, source: 3, count: 7 }, 'servers/x.ts#M')",
+    "assigned in place (a temporary)": "(t = { type: i, source: 3, count: 7 }, t[T] = 'servers/x.ts#M', t)",
     "Object.defineProperty (non-enumerable)": "def({ type: i, source: 3, count: 7 }, 'servers/x.ts#M')",
     "WeakMap side table": "side({ type: i, source: 3, count: 7 }, 'servers/x.ts#M')",
     "tagged prototype (__proto__ in literal)": "({ __proto__: P, type: i, source: 3, count: 7 })",
@@ -45,11 +49,11 @@ const PRELUDE = `
   const def = (o, id) => Object.defineProperty(o, T, { value: id, writable: true, configurable: true });
   const table = new WeakMap();
   const side = (o, id) => { table.set(o, id); return o; };
-  const rt = { TYPE: T };
   const P = Object.create(Object.prototype, { [T]: { value: "servers/x.ts#M" } });
+  let t;
 `;
 
-interface Row { kind: string; variant: string; nsPerAlloc: number; bytesPerObject: number }
+interface Row { kind: string; variant: string; nsPerAlloc: number; coldNsPerAlloc: number; bytesPerObject: number }
 
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc") as () => void;
@@ -59,16 +63,25 @@ function median(xs: number[]): number {
   return s[s.length >> 1]!;
 }
 
-function measure(expr: string): { nsPerAlloc: number; bytesPerObject: number } {
-  // A fresh realm per variant, so no variant's feedback pollutes another's.
-  const realm = vm.createContext({});
-  const fns = vm.runInContext(`(() => { ${PRELUDE}
+type Fns = { churn(n: number, sink: unknown[]): void; retain(n: number): unknown[] };
+
+function measure(expr: string): Omit<Row, "kind" | "variant"> {
+  const script = new vm.Script(`(() => { ${PRELUDE}
     return {
       churn(n, sink) { for (let i = 0; i < n; i++) sink[i & 1023] = ${expr}; },
       retain(n) { const keep = new Array(n); for (let i = 0; i < n; i++) keep[i] = ${expr}; return keep; },
     };
-  })()`, realm) as { churn(n: number, sink: unknown[]): void; retain(n: number): unknown[] };
+  })()`);
   const sink = new Array(1024);
+  let cold = 0n;
+  for (let r = 0; r < COLD_REALMS; r++) {
+    const fresh = script.runInContext(vm.createContext({})) as Fns;
+    const t0 = process.hrtime.bigint();
+    fresh.churn(COLD_ALLOCS, sink);
+    cold += process.hrtime.bigint() - t0;
+  }
+  // One realm per variant for the rest, so no variant's feedback pollutes another's.
+  const fns = script.runInContext(vm.createContext({})) as Fns;
   fns.churn(ALLOCS, sink); // warm up: optimized code
   const times: number[] = [];
   for (let r = 0; r < RUNS; r++) {
@@ -82,7 +95,7 @@ function measure(expr: string): { nsPerAlloc: number; bytesPerObject: number } {
   gc();
   const after = process.memoryUsage().heapUsed;
   if (kept.length !== RETAINED) throw new Error("retain lost objects");
-  return { nsPerAlloc: median(times), bytesPerObject: (after - before) / RETAINED };
+  return { nsPerAlloc: median(times), coldNsPerAlloc: Number(cold) / (COLD_REALMS * COLD_ALLOCS), bytesPerObject: (after - before) / RETAINED };
 }
 
 const rows: Row[] = [];
@@ -93,9 +106,11 @@ for (const [kind, variants] of Object.entries(VARIANTS)) {
 if (json) {
   console.log(JSON.stringify(rows, null, 2));
 } else {
-  console.log(`allocation-site tag cost (${ALLOCS} allocations, median of ${RUNS}; heap for ${RETAINED} retained)`);
-  console.log("kind    ns/alloc  bytes/object  variant");
+  console.log(`allocation-site tag cost: hot ns (${ALLOCS} allocations, median of ${RUNS}), cold ns (${COLD_REALMS} fresh `
+    + `realms x ${COLD_ALLOCS}), heap bytes (${RETAINED} retained)`);
+  console.log("kind       hot    cold   bytes  variant");
   for (const r of rows) {
-    console.log(`${r.kind.padEnd(7)} ${r.nsPerAlloc.toFixed(1).padStart(8)}  ${r.bytesPerObject.toFixed(1).padStart(12)}  ${r.variant}`);
+    console.log(`${r.kind.padEnd(7)} ${r.nsPerAlloc.toFixed(1).padStart(6)}  ${r.coldNsPerAlloc.toFixed(1).padStart(6)}  `
+      + `${r.bytesPerObject.toFixed(0).padStart(6)}  ${r.variant}`);
   }
 }

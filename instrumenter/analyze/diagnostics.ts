@@ -23,7 +23,7 @@ export const DIAGNOSTIC_CODES = [
   "hidden-accessor-state",
   /** A malformed or contradictory annotation. */
   "bad-annotation",
-  /** A name the instrumented code declares in every module (`__rt`, `__rtType`), used by the source. */
+  /** The name the instrumented code declares in every module (`__rt`), used by the source. */
   "reserved-name",
 ] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -6,15 +6,19 @@
  *
  * A process loads hundreds of modules while it runs, and live update asks about them
  * rarely, so registering costs the least it can: the accessors are built when first
- * asked for, and the function tables are indexed at the first question about them.
+ * asked for, identities of declarations are read (and all indexed) at the first question
+ * about them.
  *
  * Called by instrumented code (see instrumenter/README.md for what each pass emits):
- *   TYPE, tag(value, type)                     allocation-site tags
- *   updatePoint(received)                      an event loop waits at its update point
- *   enter(), leave()                           an async function's body starts / ends
- *   registerState(module, () => ({ get, set }))   accessors of a module's variables
- *   registerFunctions(module, fns, classes)       function identities of a module, by name
- *   registerFunction(module, name, fn)            one created inside a variable's initializer
+ *   TYPE, tag(value, type)          allocation-site tags
+ *   updatePoint(received)           an event loop waits at its update point
+ *   enter(), leave()                an async function's body starts / ends
+ *   registerState(module, () => ({ get, set }))
+ *                                   accessors of a module's variables
+ *   registerFunctions(module, () => declared, classes, initialized?)
+ *                                   function identities of a module, by name
+ *   registerFunction(module, name, fn, isClass?)
+ *                                   one created inside a variable's initializer
  * Asked by the host-side live-update runtime:
  *   modules(), accessors(module), typeOf(value), functionId(fn), functionById(id),
  *   atUpdatePoint(), inFlight(), requestFree()
@@ -33,8 +37,8 @@ type AnyFunction = (...args: never[]) => unknown;
 
 /** Module path -> its accessors, or what builds them; in load order. */
 const stateOf = new Map<string, StateAccessors | (() => StateAccessors)>();
-/** Registrations of function identities not indexed yet, in order: the values as the module registered them. */
-const pending: Array<{ module: string; fns: Record<string, unknown>; classes: readonly string[] }> = [];
+/** Registrations of function identities not indexed yet, in order: tables, or what reads them. */
+const pending: Array<{ module: string; fns: Record<string, unknown> | (() => Record<string, unknown>); classes: readonly string[] }> = [];
 /** Function identities both ways: function -> "module#name" (its first registration), and back. */
 const idOfFunction = new Map<AnyFunction, string>();
 const functionOfId = new Map<string, AnyFunction>();
@@ -86,9 +90,15 @@ export function registerState(module: string, accessors: () => StateAccessors): 
   stateOf.set(module, accessors);
 }
 
-/** `fns`: qualified name within the module -> the function; `classes`: which of them are classes. */
-export function registerFunctions(module: string, fns: Record<string, unknown>, classes: readonly string[]): void {
-  pending.push({ module, fns, classes });
+/**
+ * A module's identities, by qualified name within the module: `declared` reads those of
+ * its declarations (when first asked for), `initialized` holds those read from variables
+ * at the end of its loading; `classes` names the classes among them.
+ */
+export function registerFunctions(module: string, declared: () => Record<string, unknown>, classes: readonly string[],
+  initialized?: Record<string, unknown>): void {
+  pending.push({ module, fns: declared, classes });
+  if (initialized) pending.push({ module, fns: initialized, classes });
 }
 
 /** Register one function identity where it is created; returns it. */
@@ -100,8 +110,9 @@ export function registerFunction<T>(module: string, name: string, fn: T, isClass
 /** Index the registrations made since the last question (a value that is not a function is no identity). */
 function indexFunctions(): void {
   for (const { module, fns, classes } of pending.splice(0)) {
-    for (const name of Object.keys(fns)) {
-      const fn = fns[name];
+    const table = typeof fns === "function" ? fns() : fns;
+    for (const name of Object.keys(table)) {
+      const fn = table[name];
       if (typeof fn !== "function") continue;
       const id = `${module}#${name}`;
       const f = fn as AnyFunction;

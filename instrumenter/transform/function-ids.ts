@@ -5,9 +5,14 @@
  * registers every identity a path reaches, saying which are classes (the runtime then
  * knows a class's instances by their prototype's constructor: `new` needs no tag):
  *
- *   __rt.registerFunctions("servers/mfs/buf.ts", {
- *     "BufCache": BufCache, "BufCache.get": BufCache.prototype.get,
- *     "BufCache.static.make": BufCache.make, "BUILTINS.cd": BUILTINS?.cd }, ["BufCache"]);
+ *   __rt.registerFunctions("servers/mfs/buf.ts", () => ({
+ *     "BufCache": BufCache, "BufCache.get": BufCache.prototype.get, "BufCache.static.make": BufCache.make,
+ *   }), ["BufCache"], { "BUILTINS.cd": BUILTINS?.cd });
+ *
+ * Identities of declarations (functions, classes, their members, the default export)
+ * are read when the runtime first asks: a process loads hundreds of modules, and every
+ * property read of cold code costs. Those reached through a variable are read at the
+ * end of the module, since the module may assign the variable something else later.
  *
  * A function of an initializer that no path reaches (an argument of a call) is
  * registered where it is created: `new Map([[1, __rt.registerFunction(m, "table(0)[0][1]", () => …)]])`.
@@ -30,11 +35,15 @@ export function functionIds(plan: ModulePlan): ts.TransformerFactory<ts.SourceFi
     const declared = nodesAt(sf, new Set(byPath.flatMap(({ reach }) =>
       reach.root !== "default" && reach.root.declaredAt ? [reach.root.declaredAt] : [])));
 
+    const table = (entries: typeof byPath) => f.createObjectLiteralExpression(entries.map(({ fn, reach }) =>
+      f.createPropertyAssignment(f.createStringLiteral(fn.name), pathExpression(reach, declared))), true);
+    const throughVariable = byPath.filter(({ reach }) => reach.root !== "default" && reach.root.declaredAt !== null);
+    const ofDeclarations = byPath.filter((entry) => !throughVariable.includes(entry));
     const register = f.createExpressionStatement(rtCall("registerFunctions", [
       f.createStringLiteral(plan.path),
-      f.createObjectLiteralExpression(byPath.map(({ fn, reach }) =>
-        f.createPropertyAssignment(f.createStringLiteral(fn.name), pathExpression(reach, declared))), true),
+      f.createArrowFunction(undefined, undefined, [], undefined, undefined, f.createParenthesizedExpression(table(ofDeclarations))),
       f.createArrayLiteralExpression(byPath.filter(({ fn }) => fn.isClass).map(({ fn }) => f.createStringLiteral(fn.name))),
+      ...(throughVariable.length > 0 ? [table(throughVariable)] : []),
     ]));
 
     const visit = (node: ts.Node): ts.Node => {

@@ -16,7 +16,7 @@ import { hasModifier, isWrapper } from "../analyze/syntax.js";
 import { findUpdatePoints } from "../analyze/update-points.js";
 import { collectModuleVariables } from "../analyze/variables.js";
 import type { TypeId } from "../metadata/schema.js";
-import { RESERVED_NAMES } from "./runtime-binding.js";
+import { RT } from "./runtime-binding.js";
 
 /** "<kind>:<pos>:<end>" of a node of the original source (of a transformed node: of the node it came from). */
 export type SiteKey = string;
@@ -68,7 +68,7 @@ export interface ModulePlan {
    * one can see the count between).
    */
   countedAsync: Set<SiteKey>;
-  /** Uses of names instrumented code reserves. */
+  /** A use of the name instrumented code reserves. */
   diagnostics: Diagnostic[];
 }
 
@@ -88,10 +88,10 @@ export function planModule(ctx: AnalysisContext, sf: ts.SourceFile, allocationSi
   for (const [node, type] of allocationSites) if (node.getSourceFile() === sf) tags.set(siteKey(node), type);
 
   const countedAsync = new Set<SiteKey>();
-  const reserved = new Map<string, ts.Identifier>();
+  let reserved: ts.Identifier | undefined;
   const visit = (node: ts.Node): void => {
     if (isAwaitingAsyncFunction(node) && !holders.has(node)) countedAsync.add(siteKey(node));
-    if (ts.isIdentifier(node) && RESERVED_NAMES.includes(node.text) && !reserved.has(node.text)) reserved.set(node.text, node);
+    if (ts.isIdentifier(node) && node.text === RT) reserved ??= node;
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -107,8 +107,8 @@ export function planModule(ctx: AnalysisContext, sf: ts.SourceFile, allocationSi
     tags,
     updatePoints,
     countedAsync,
-    diagnostics: [...reserved.values()].map((id) => diagnosticAt(ctx.osRoot, id, "reserved-name",
-      `\`${id.text}\` is reserved: instrumented code declares it in every module`, "rename it")),
+    diagnostics: reserved ? [diagnosticAt(ctx.osRoot, reserved, "reserved-name",
+      `\`${RT}\` is reserved: instrumented code declares it in every module`, "rename it")] : [],
   };
 }
 

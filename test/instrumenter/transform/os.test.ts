@@ -11,7 +11,7 @@ import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseMetadata } from "../../../instrumenter/metadata/schema.js";
 import { type InstrumentResult, instrumentOs, instrumentSource } from "../../../instrumenter/transform/index.js";
-import { RT, RT_TYPE } from "../../../instrumenter/transform/runtime-binding.js";
+import { RT } from "../../../instrumenter/transform/runtime-binding.js";
 import { OS_ROOT } from "../../../os/boot/plain-image.js";
 import { PROGRAMS } from "../../../os/boot/programs.js";
 import { System } from "../../../os/boot/system.js";
@@ -23,12 +23,10 @@ beforeAll(() => {
   result = instrumentOs(OS_ROOT);
 });
 
-/** The type ids an emitted module tags with: `[__rtType]: "id"` in literals, `__rt.tag(x, "id")`. */
+/** The type ids an emitted module tags with: `__rt.tag(x, "id")`. */
 function tagIds(code: string): string[] {
   const ids: string[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isPropertyAssignment(node) && ts.isComputedPropertyName(node.name) && ts.isIdentifier(node.name.expression)
-      && node.name.expression.text === RT_TYPE && ts.isStringLiteral(node.initializer)) ids.push(node.initializer.text);
     if (ts.isCallExpression(node) && node.expression.getText() === `${RT}.tag`) ids.push((node.arguments[1] as ts.StringLiteral).text);
     ts.forEachChild(node, visit);
   };

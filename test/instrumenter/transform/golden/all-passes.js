@@ -5,7 +5,6 @@ exports.hold = hold;
 exports.release = release;
 exports.fail = fail;
 const __rt = require("proteos:rt");
-const __rtType = __rt.TYPE;
 // A server in the OS's style: an event loop that starts a handler per request without awaiting it.
 const ipc_js_1 = require("./lib/ipc.js");
 const state_js_1 = require("./state.js");
@@ -22,7 +21,7 @@ async function main() {
 async function handle(m) {
     __rt.enter();
     try {
-        const r = { from: m.source ?? -1, kind: m.type, [__rtType]: "state.ts#Request" };
+        const r = __rt.tag({ from: m.source ?? -1, kind: m.type }, "state.ts#Request");
         state_js_1.queue.push(r);
         state_js_1.bySource.set(r.from, r);
         state_js_1.kinds.add(r.kind);
@@ -56,10 +55,10 @@ __rt.registerState("main.ts", () => ({
         gate: value_2 => { gate = value_2; }
     }
 }));
-__rt.registerFunctions("main.ts", {
+__rt.registerFunctions("main.ts", () => ({
     "main": main,
     "handle": handle,
     "hold": hold,
     "release": release,
     "fail": fail
-}, []);
+}), []);

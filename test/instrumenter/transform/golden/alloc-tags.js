@@ -2,7 +2,6 @@
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.swap = swap;
 const __rt = require("proteos:rt");
-const __rtType = __rt.TYPE;
 class Segment {
     from;
     to;
@@ -11,17 +10,17 @@ class Segment {
         this.to = to;
     }
 }
-const origin = { x: 0, y: 0, [__rtType]: "main.ts#Point" };
-const shapes = __rt.tag([{ kind: "circle", r: 1, [__rtType]: "main.ts#Circle" }, { kind: "square", side: 2, [__rtType]: "main.ts#Square" }], "main.ts#Shape[]");
-const loose = { name: "loose", at: { x: 1, y: 1, [__rtType]: "main.ts#Point" }, [__rtType]: "{ name: string; at: main.ts#Point }" };
+const origin = __rt.tag({ x: 0, y: 0 }, "main.ts#Point");
+const shapes = __rt.tag([__rt.tag({ kind: "circle", r: 1 }, "main.ts#Circle"), __rt.tag({ kind: "square", side: 2 }, "main.ts#Square")], "main.ts#Shape[]");
+const loose = __rt.tag({ name: "loose", at: __rt.tag({ x: 1, y: 1 }, "main.ts#Point") }, "{ name: string; at: main.ts#Point }");
 const empty = __rt.tag([], "main.ts#Point[]");
 const zeros = __rt.tag(new Array(3), "number[]").fill(0);
 const byName = __rt.tag(new Map(), "Map<string, main.ts#Point>");
 const seen = __rt.tag(new Set(), "Set<number>");
-const segment = new Segment(origin, { x: 1, y: 2, [__rtType]: "main.ts#Point" });
+const segment = new Segment(origin, __rt.tag({ x: 1, y: 2 }, "main.ts#Point"));
 function moved(p, dx) {
-    byName.set("last", { x: p.x + dx, y: p.y, [__rtType]: "main.ts#Point" });
-    return { ...p, x: p.x + dx, [__rtType]: "main.ts#Point" };
+    byName.set("last", __rt.tag({ x: p.x + dx, y: p.y }, "main.ts#Point"));
+    return __rt.tag({ ...p, x: p.x + dx }, "main.ts#Point");
 }
 function reset(p) {
     return Object.assign(p, { x: 0 }); // only copied from: not tagged
@@ -36,5 +35,5 @@ function swap() {
     ({ x } = moved(origin, 1));
     for (const [k] of byName)
         seen.add(k.length);
-    return first + second + x + identity({ n: 1, [__rtType]: "{ n: number }" }).n + reset(origin).x + shapes.length + loose.at.x + empty.length + zeros.length + segment.to.y;
+    return first + second + x + identity(__rt.tag({ n: 1 }, "{ n: number }")).n + reset(origin).x + shapes.length + loose.at.x + empty.length + zeros.length + segment.to.y;
 }

@@ -43,17 +43,18 @@ const choice = list.length > 1 ? __rt.registerFunction("main.ts", "choice@39:34"
 const named = Object.freeze({ h: () => 4 });
 function default_1() { }
 exports.all = [table, handlers, choice, named, Anonymous];
-__rt.registerFunctions("main.ts", {
+__rt.registerFunctions("main.ts", () => ({
     "doFork": doFork,
     "BufCache": BufCache,
     "BufCache.static.make": BufCache.make,
     "BufCache.static.create": BufCache.create,
     "BufCache.get": BufCache.prototype.get,
     "BufCache.odd name": BufCache.prototype["odd name"],
+    "default": exports.default
+}), ["BufCache", "Anonymous"], {
     "Anonymous": Anonymous,
     "Anonymous.run": Anonymous?.prototype?.run,
     "table.open": table?.open,
     "table.close": table?.close,
-    "list[1]": list?.[1],
-    "default": exports.default
-}, ["BufCache", "Anonymous"]);
+    "list[1]": list?.[1]
+});
