@@ -1,3 +1,4 @@
+import { beforeAll, expect, it } from "vitest";
 import { INIT_PROC_NR, PM_PROC_NR } from "../../os/include/com.js";
 import { System, type SystemOptions } from "../../os/boot/system.js";
 import type { Death, RunEnd } from "../../os/kernel/kernel.js";
@@ -97,4 +98,31 @@ function parseResults(output: string): Map<string, string> {
 /** What to show when a check did not pass: its report, or the end of the console output if it made none. */
 export function explain(run: ProgramRun, name: string): string {
   return run.results.get(name) ?? `no report for "${name}"; console ends with:\n${run.output.slice(-3000)}`;
+}
+
+/**
+ * The standard tests of a probe program: run it once before the enclosing block's
+ * tests, check that it ran to its end (`end`: init returned 0, or the probe printed
+ * "CHECKS DONE 0 failed"), and that each named check passed. Returns the run, for the
+ * block's own further tests. `opts` is called in the hook, so it may prepare a disk.
+ */
+export function programChecks(checks: Record<string, unknown>, opts: () => ProgramRunOptions,
+  end?: "init" | "marker"): () => ProgramRun {
+  let run: ProgramRun | undefined;
+  beforeAll(async () => {
+    run = await runProgram(opts());
+  });
+  if (end === "init") {
+    it("runs every check to the end", () => {
+      expect(run!.initDeath, run!.output.slice(-3000)).toMatchObject({ reason: "returned", status: 0 });
+    });
+  } else if (end === "marker") {
+    it("runs every check to the end", () => {
+      expect(run!.output.slice(-3000)).toContain("CHECKS DONE 0 failed");
+    });
+  }
+  it.each(Object.keys(checks))("%s", (name) => {
+    expect(run!.results.get(name), explain(run!, name)).toBe("PASS");
+  });
+  return () => run!;
 }

@@ -1,8 +1,8 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../../../hw/disk.js";
 import { DISK_SECTORS, checks } from "../programs/blk-probe.js";
 import { firstDifference, pattern } from "../programs/mfs-lib.js";
-import { type ProgramRun, explain, runProgram } from "../../support/program-run.js";
+import { programChecks } from "../../support/program-run.js";
 
 function sectors(store: MemoryStore, pos: number, count: number): Uint8Array {
   const out = new Uint8Array(count);
@@ -13,23 +13,12 @@ function sectors(store: MemoryStore, pos: number, count: number): Uint8Array {
 /** The disk driver alone: a probe in MFS's slot sends it raw BDEV requests. */
 describe("BLK disk driver", () => {
   const store = new MemoryStore(DISK_SECTORS);
-  let run: ProgramRun;
-  beforeAll(async () => {
-    run = await runProgram({
-      only: ["blk", "mfs"],
-      programs: { mfs: "test/os/programs/blk-probe.ts" },
-      system: { diskStore: store },
-      maxTicks: 100_000,
-    });
-  });
-
-  it("runs every check to the end", () => {
-    expect(run.output.slice(-3000)).toContain("CHECKS DONE 0 failed");
-  });
-
-  it.each(Object.keys(checks))("%s", (name) => {
-    expect(run.results.get(name), explain(run, name)).toBe("PASS");
-  });
+  programChecks(checks, () => ({
+    only: ["blk", "mfs"],
+    programs: { mfs: "test/os/programs/blk-probe.ts" },
+    system: { diskStore: store },
+    maxTicks: 100_000,
+  }), "marker");
 
   it("puts the bytes where the requests said, on the disk itself", () => {
     const on = (pos: number, expected: Uint8Array) => firstDifference(sectors(store, pos, expected.length), expected);

@@ -1,19 +1,8 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe } from "vitest";
 import { checks } from "../programs/lib-fs.js";
-import { type ProgramRun, explain, runProgram } from "../../support/program-run.js";
+import { programChecks } from "../../support/program-run.js";
 
 /** The file library (os/lib/fs.ts, stdio.ts) as user programs use it. */
 describe("file library", () => {
-  let run: ProgramRun;
-  beforeAll(async () => {
-    run = await runProgram({ programs: { init: "test/os/programs/lib-fs.ts" }, maxTicks: 1_000_000 });
-  });
-
-  it("runs every check to the end", () => {
-    expect(run.initDeath, run.output.slice(-3000)).toMatchObject({ reason: "returned", status: 0 });
-  });
-
-  it.each(Object.keys(checks))("%s", (name) => {
-    expect(run.results.get(name), explain(run, name)).toBe("PASS");
-  });
+  programChecks(checks, () => ({ programs: { init: "test/os/programs/lib-fs.ts" }, maxTicks: 1_000_000 }), "init");
 });

@@ -1,25 +1,24 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../../../../hw/disk.js";
 import { fsck } from "../../../../os/tools/fsck.js";
 import { mkfs } from "../../../../os/tools/mkfs.js";
 import { checks } from "../../programs/mfs-probe.js";
 import { checks as fullChecks } from "../../programs/mfs-full.js";
 import { checks as stressChecks } from "../../programs/mfs-stress.js";
-import { type ProgramRun, explain, runProgram } from "../../../support/program-run.js";
+import { type ProgramRun, programChecks } from "../../../support/program-run.js";
 
-/** Format `store`, then (before the tests of this block) run `program` in VFS's slot beside BLK and MFS. */
-function volumeRun(program: string, store: MemoryStore, seed = 1, mkfsOpts: { inodes?: number } = {}): () => ProgramRun {
-  let run: ProgramRun | undefined;
-  beforeAll(async () => {
+/** Format `store`, then run `program` in VFS's slot beside BLK and MFS, with the standard checks. */
+function volumeChecks(checks: Record<string, unknown>, program: string, store: MemoryStore, seed = 1,
+  mkfsOpts: { inodes?: number } = {}, end?: "marker"): () => ProgramRun {
+  return programChecks(checks, () => {
     mkfs(store, mkfsOpts);
-    run = await runProgram({
+    return {
       only: ["blk", "mfs", "vfs"],
       programs: { vfs: program },
       system: { diskStore: store, seed },
       maxTicks: 5_000_000,
-    });
-  });
-  return () => run!;
+    };
+  }, end);
 }
 
 /**
@@ -28,15 +27,7 @@ function volumeRun(program: string, store: MemoryStore, seed = 1, mkfsOpts: { in
  */
 describe("MFS through fsproto", () => {
   const store = new MemoryStore(16384);
-  const run = volumeRun("test/os/programs/mfs-probe.ts", store);
-
-  it("runs every check to the end", () => {
-    expect(run().output.slice(-3000)).toContain("CHECKS DONE 0 failed");
-  });
-
-  it.each(Object.keys(checks))("%s", (name) => {
-    expect(run().results.get(name), explain(run(), name)).toBe("PASS");
-  });
+  const run = volumeChecks(checks, "test/os/programs/mfs-probe.ts", store, 1, {}, "marker");
 
   it("leaves a consistent, cleanly unmounted volume", () => {
     const report = fsck(store);
@@ -48,11 +39,7 @@ describe("MFS through fsproto", () => {
 
 describe("MFS on a full disk", () => {
   const store = new MemoryStore(1024);
-  const run = volumeRun("test/os/programs/mfs-full.ts", store, 1, { inodes: 16 });
-
-  it.each(Object.keys(fullChecks))("%s", (name) => {
-    expect(run().results.get(name), explain(run(), name)).toBe("PASS");
-  });
+  volumeChecks(fullChecks, "test/os/programs/mfs-full.ts", store, 1, { inodes: 16 });
 
   it("leaves a consistent volume", () => {
     expect(fsck(store).errors).toEqual([]);
@@ -61,11 +48,7 @@ describe("MFS on a full disk", () => {
 
 describe("MFS under a random workload", () => {
   const store = new MemoryStore(16384);
-  const run = volumeRun("test/os/programs/mfs-stress.ts", store, 3);
-
-  it.each(Object.keys(stressChecks))("%s", (name) => {
-    expect(run().results.get(name), explain(run(), name)).toBe("PASS");
-  });
+  volumeChecks(stressChecks, "test/os/programs/mfs-stress.ts", store, 3);
 
   it("leaves a consistent volume after SYNC, without unmounting", () => {
     const report = fsck(store);
@@ -77,11 +60,7 @@ describe("MFS under a random workload", () => {
 
 describe("MFS under a random workload on a volume that fills up", () => {
   const store = new MemoryStore(2048);
-  const run = volumeRun("test/os/programs/mfs-stress.ts", store, 1, { inodes: 40 });
-
-  it.each(Object.keys(stressChecks))("%s", (name) => {
-    expect(run().results.get(name), explain(run(), name)).toBe("PASS");
-  });
+  const run = volumeChecks(stressChecks, "test/os/programs/mfs-stress.ts", store, 1, { inodes: 40 });
 
   it("ran out of space and inodes along the way", () => {
     const refused = Number(/stress: (\d+) requests refused with ENOSPC/.exec(run().output)?.[1]);
