@@ -38,6 +38,8 @@ export class PlainImage implements ImageSource {
   constructor(readonly root: string = OS_ROOT, private table: Record<string, string> = PROGRAMS,
     private hostOnly: string[] = HOST_ONLY) {}
 
+  private exists = new Map<string, boolean>();
+
   program(name: string): string | undefined {
     return Object.hasOwn(this.table, name) ? this.table[name] : undefined;
   }
@@ -49,7 +51,10 @@ export class PlainImage implements ImageSource {
   resolve(from: string, spec: string): string | undefined {
     const joined = relativeModulePath(from, spec);
     if (joined === undefined || this.hostOnly.some((dir) => joined.startsWith(dir))) return undefined;
-    return fs.existsSync(path.join(this.root, joined)) ? joined : undefined;
+    // Every process start resolves the same imports again: ask the file system once per module.
+    let exists = this.exists.get(joined);
+    if (exists === undefined) this.exists.set(joined, (exists = fs.existsSync(path.join(this.root, joined))));
+    return exists ? joined : undefined;
   }
 
   load(modPath: string): ModuleCode {
