@@ -22,6 +22,7 @@ export const PROGRAMS: Record<string, string> = {
   rm: "user/bin/rm.ts",
   ps: "user/bin/ps.ts",
   kill: "user/bin/kill.ts",
+  service: "user/bin/service.ts",
   fsstress: "user/workloads/fsstress.ts",
   proctree: "user/workloads/proctree.ts",
   dsbench: "user/workloads/dsbench.ts",

@@ -9,6 +9,11 @@ export const SYSTEM = -2;
 export const CLOCK = -3;
 export const HARDWARE = -4;
 export const NONE = -5;
+/**
+ * The host: an operator outside the simulated machine (the `proteos` command line, a
+ * test) whose requests the kernel delivers to a server as if from a process.
+ */
+export const HOST = -6;
 
 /** Endpoints encode slot and generation: endpoint = generation * NR_SLOTS + slot. */
 export const NR_SLOTS = 4096;
@@ -36,7 +41,11 @@ export const TRAP = {
   REQUIRE: 13,
   TIME: 14,
   SELF: 15,
+  /** How this instance started: "fresh", "restart" (after a crash, same endpoint) or "update" (live update). */
+  START_MODE: 16,
 } as const;
+
+export type StartMode = "fresh" | "restart" | "update";
 
 /** Grant access bits. */
 export const GRANT_READ = 1;

@@ -48,6 +48,14 @@ export const SYS = {
   ISOKENDPT: 21,
   /** {endpoint, on}: hold (queue in order) or release messages addressed to a process. */
   HOLD: 22,
+  /**
+   * Live update (the update manager, RS): {op: "start", request} -> {id} starts an update
+   * (request: JSON, see os/include/rs.ts); {op: "result"} -> {id, outcome, reason, report}
+   * of the next finished one, or ESRCH. The caller is notified from SYSTEM when one ends.
+   */
+  UPDATE: 23,
+  /** {endpoint, uid}: set a process's user id (PM, for setuid). Children inherit it at FORK. */
+  SETUID: 24,
 } as const;
 
 export type KCallNumber = (typeof SYS)[keyof typeof SYS];

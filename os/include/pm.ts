@@ -52,6 +52,10 @@ export const PM = {
    * pid >= `pid` (state "running", "sleeping" or "zombie"); ESRCH past the last one.
    */
   GETPROCS: PM_BASE + 12,
+  /** {} -> {uid}. */
+  GETUID: PM_BASE + 13,
+  /** {uid}: become user `uid`. EPERM unless the caller is root (uid 0) or already `uid`. */
+  SETUID: PM_BASE + 14,
 } as const;
 
 /** Longest program or entry name PM accepts. */

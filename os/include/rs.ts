@@ -18,7 +18,55 @@ export const RS = {
    * or "down" while a restart is pending.
    */
   STATUS: RS_BASE + 3,
+  /**
+   * {request} -> {id, outcome, reason, report}: live-update services (root, system
+   * processes and the host only: EPERM). `request` is a LiveUpdateRequest as JSON.
+   * Answered when the update ends: type
+   * OK with outcome "committed" or "rolled-back" (and why in `reason`), `report` the
+   * whole report as JSON when it fits in a message. A request that cannot be carried
+   * out is refused at once with EINVAL and a `reason`; EBUSY while another update runs.
+   */
+  UPDATE: RS_BASE + 4,
 } as const;
 
 export const HEARTBEAT_PERIOD = 100;
 export const MISSED_LIMIT = 5;
+
+/** The states a service may be asked to reach before it is updated. */
+export type QuiescentState =
+  /** At its update point (the receive heading its event loop), with no kernel call outstanding. */
+  | "work-free"
+  /** Work-free, and no request handler in flight. */
+  | "request-free"
+  /** Request-free, and its own protocolFree() says no multi-message exchange is half done. */
+  | "protocol-free";
+
+/**
+ * Hold back messages to a draining service: from a sender ("users": processes that are
+ * not system processes; "system"; a service's name; an endpoint) and/or of a type.
+ */
+export interface InterfaceFilter {
+  from?: "users" | "system" | string | number;
+  type?: number;
+}
+
+export interface ComponentUpdate {
+  /** The service, by name ("vfs", "mfs", "rs", …). */
+  name: string;
+  /** A version staged in the system; none: the version it runs (an identity update). */
+  version?: string;
+  /** Default "request-free". */
+  state?: QuiescentState;
+  /** A state filter: a boolean expression over the service's own variables, e.g. "vfs.filps.size == 0". */
+  filter?: string;
+  hold?: InterfaceFilter[];
+}
+
+/** What RS.UPDATE asks for. All the services named are updated together, or none is. */
+export interface LiveUpdateRequest {
+  components: ComponentUpdate[];
+  /** Ticks to reach quiescence and commit before the update is rolled back (default 2000). */
+  maxtime?: number;
+  /** Likely invariants learned by profiling: "off", "warn" (default) or "fail". */
+  likely?: "off" | "warn" | "fail";
+}

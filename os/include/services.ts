@@ -23,11 +23,11 @@ export interface ServiceSpec {
 
 export const BOOT_SERVICES: readonly ServiceSpec[] = [
   { slot: PM_PROC_NR, name: "pm", program: "pm", priority: PRIORITY.SERVER, physcopy: false,
-    kcalls: "FORK,EXEC,RUN,EXIT,KILL,SETALARM,TIMES,GETKSIG,ABORT,GETPROC,ISOKENDPT,DIAG" },
+    kcalls: "FORK,EXEC,RUN,EXIT,KILL,SETALARM,TIMES,GETKSIG,ABORT,GETPROC,ISOKENDPT,SETUID,DIAG" },
   { slot: VFS_PROC_NR, name: "vfs", program: "vfs", priority: PRIORITY.SERVER, physcopy: false,
     kcalls: "SETALARM,TIMES,GETPROC,ISOKENDPT,DIAG" },
   { slot: RS_PROC_NR, name: "rs", program: "rs", priority: PRIORITY.SERVER, physcopy: false,
-    kcalls: "SPAWN,GETKSIG,SETALARM,TIMES,GETPROC,ISOKENDPT,HOLD,EXIT,KILL,DIAG" },
+    kcalls: "SPAWN,GETKSIG,SETALARM,TIMES,GETPROC,ISOKENDPT,HOLD,EXIT,KILL,UPDATE,DIAG" },
   { slot: DS_PROC_NR, name: "ds", program: "ds", priority: PRIORITY.SERVER, physcopy: false,
     kcalls: "TIMES,ISOKENDPT,DIAG" },
   { slot: MFS_PROC_NR, name: "mfs", program: "mfs", priority: PRIORITY.SERVER, physcopy: false,

@@ -17,7 +17,9 @@ export const TRACE_KIND = { DELIVER: 1, NOTIFY: 2, REPLY: 3, DEATH: 4 } as const
  * the blocked party woken through the scheduler.
  */
 export class Ipc {
-  constructor(private sched: Scheduler, private trace: Trace, private now: () => number) {}
+  /** `askWatch`: a watched process could take a message; its watch must be asked first (kernel.ts). */
+  constructor(private sched: Scheduler, private trace: Trace, private now: () => number,
+    private askWatch: (proc: Proc) => void) {}
 
   /** Queue a delivery and hand it over at once if the receiver is waiting for it. */
   deliver(to: Proc, d: Delivery): number {
@@ -50,11 +52,19 @@ export class Ipc {
     this.sched.wake(caller.priv.priority, cb, reply);
   }
 
-  /** If `proc` waits in receive and something matching is deliverable, deliver it. */
-  tryReceive(proc: Proc): void {
+  /**
+   * If `proc` waits in receive and something matching is deliverable, deliver it. A
+   * process a live update watches may be at its update point: its watch is asked first
+   * (`asked`: it was, and said not yet).
+   */
+  tryReceive(proc: Proc, asked = false): void {
     const inst = proc.instance;
     const recv = inst?.recv;
     if (!recv || proc.held || !inst) return;
+    if (proc.watch && !proc.watchReached && !asked) {
+      this.askWatch(proc);
+      return;
+    }
     const msg = this.take(proc, inst, recv.from);
     if (!msg) return;
     inst.recv = null;
@@ -81,8 +91,10 @@ export class Ipc {
   }
 
   private take(proc: Proc, inst: Instance, from: number): RealmMessage | undefined {
+    const holdBack = proc.watch?.holdBack;
     for (const src of proc.notifyPending) {
       if (from !== ANY && from !== src) continue;
+      if (holdBack && holdBack.call(proc.watch, src, NOTIFY_MESSAGE)) continue;
       proc.notifyPending.delete(src);
       const fields: Record<string, number> = { type: NOTIFY_MESSAGE, source: src, now: this.now() };
       if (src === HARDWARE) {
@@ -96,6 +108,7 @@ export class Ipc {
     for (let i = 0; i < box.length; i++) {
       const d = box[i]!;
       if (from !== ANY && d.source !== from) continue;
+      if (holdBack && holdBack.call(proc.watch, d.source, d.msg.type as number)) continue;
       if (i === 0) box.shift();
       else box.splice(i, 1);
       this.trace.record(TRACE_KIND.DELIVER, d.source, proc.endpoint, d.msg.type as number);

@@ -1,6 +1,6 @@
 import * as util from "node:util";
 import type { Machine, IrqLine } from "../../hw/machine.js";
-import { ANY, CLOCK, HARDWARE, NR_SLOTS, SYSTEM, TRAP, slotOf } from "../include/ipc.js";
+import { ANY, CLOCK, HARDWARE, HOST, NR_SLOTS, SYSTEM, TRAP, slotOf, type StartMode } from "../include/ipc.js";
 import { EBADSRCDST, ECALLDENIED, EDEADSRCDST, EINVAL, OK } from "../include/errno.js";
 import { Grants } from "./grant.js";
 import type { ImageSource } from "./image.js";
@@ -12,6 +12,12 @@ import { Realm, type HostTrap } from "./realm.js";
 import { Scheduler, type Wakeup } from "./sched.js";
 import { kernelCall } from "./system.js";
 import { Trace } from "./trace.js";
+import type { LiveUpdater, QuiescenceWatch } from "./update.js";
+
+const resolved = Promise.resolve();
+
+/** How the host builds its copy of a reply to one of its calls. */
+const HOST_OPS = { object: () => ({}), array: () => [] } as unknown as Instance["realm"]["ops"];
 
 /** A process of the boot image. */
 export interface BootProcess {
@@ -58,13 +64,21 @@ export class Kernel {
   readonly irqSubscribers = new Map<IrqLine, Set<number>>();
   halted: { status: number } | null = null;
   traps = 0;
+  /** The live-update service SYS.UPDATE reaches, if this system has one. */
+  updater: LiveUpdater | undefined;
+  /** Where each program's code comes from, when not from the boot image (a live update installed it). */
+  private programImages = new Map<string, ImageSource>();
+  /** Processes with a quiescence watch. */
+  private watched = new Set<Proc>();
+  /** The host's calls waiting for their replies, by call id. */
+  private hostCalls = new Map<number, { callee: Proc; resolve: (reply: Record<string, unknown>) => void }>();
   /** Virtual time at which the current run pauses, if bounded. */
   private deadline: number | undefined;
   private nextCallId = 1;
   private inTrap = false;
 
   constructor(readonly machine: Machine, readonly image: ImageSource) {
-    this.ipc = new Ipc(this.sched, this.trace, () => machine.clock.now);
+    this.ipc = new Ipc(this.sched, this.trace, () => machine.clock.now, (p) => this.queueWatchCheck(p));
     this.grants = new Grants((ep) => this.lookup(ep));
     machine.attach((line) => this.interrupt(line));
   }
@@ -103,21 +117,37 @@ export class Kernel {
     const gen = old ? (sameEndpoint ? old.generation : old.generation + 1) : 0;
     const p = new Proc(slot, gen, name, program, priv, watcher);
     this.procs[slot] = p;
-    p.instance = this.newInstance(p, program, entry, argv);
+    p.instance = this.newInstance(p, program, entry, argv, sameEndpoint ? "restart" : "fresh");
     return p;
   }
 
-  /** A fresh realm with `program` loaded, bound to `p`; throws if the program cannot load. */
-  newInstance(p: Proc, program: string, entry: string, argv: string[]): Instance {
-    const path = this.image.program(program);
+  /**
+   * A fresh realm with `program` loaded (its modules' top levels run), bound to `p`;
+   * throws if the program cannot load. The code comes from `image` if given, else from
+   * wherever the program's current version lives.
+   */
+  newInstance(p: Proc, program: string, entry: string, argv: string[], mode: StartMode = "fresh",
+    image = this.imageFor(program)): Instance {
+    const path = image.program(program);
     if (!path) throw new Error(`no such program '${program}'`);
     let inst: Instance | undefined = undefined;
     const trap: HostTrap = (op, a, b, c, d, e, f, g) => this.trap(p, inst!, op, a, b, c, d, e, f, g);
     const seed = this.machine.rng.nextU32();
-    const realm = new Realm(this.image, trap, seed, `${p.name}:${p.endpoint}`);
-    inst = new Instance(realm, entry, argv);
+    const realm = new Realm(image, trap, seed, `${p.name}:${p.endpoint}`);
+    inst = new Instance(realm, entry, argv, mode);
     realm.require(path);
     return inst;
+  }
+
+  /** The image a program's current version is loaded from. */
+  imageFor(program: string): ImageSource {
+    return this.programImages.get(program) ?? this.image;
+  }
+
+  /** From now on, `program` starts (exec, restart) from `image`: a live update installed a new version. */
+  setProgramImage(program: string, image: ImageSource): void {
+    if (image === this.image) this.programImages.delete(program);
+    else this.programImages.set(program, image);
   }
 
   /**
@@ -135,7 +165,7 @@ export class Kernel {
   private enter(p: Proc, inst: Instance): void {
     if (p.instance !== inst || !p.alive) return;
     const ops = inst.realm.ops;
-    const exports = inst.realm.require(this.image.program(p.program)!) as Record<string, unknown>;
+    const exports = inst.realm.require(inst.realm.image.program(p.program)!) as Record<string, unknown>;
     const fn = exports[inst.entry];
     if (typeof fn !== "function") {
       this.destroy(p, { status: -1, reason: `program '${p.program}' has no entry point '${inst.entry}'` }, true);
@@ -150,9 +180,7 @@ export class Kernel {
       (why) => {
         if (p.instance !== inst || !p.alive || this.halted) return;
         const raw = typeof why === "string" ? why : "unknown failure";
-        const text = this.image.mapStack ? this.image.mapStack(raw) : raw;
-        this.log(`process ${p.name} (${p.endpoint}) crashed: ${text.split("\n").slice(0, 3).join(" | ")}`);
-        this.destroy(p, { status: -1, reason: text }, true);
+        this.crashed(p, inst, raw);
       });
   }
 
@@ -162,17 +190,94 @@ export class Kernel {
    * copied into the new realm in their order and wait for its first receive, and
    * callers waiting on the endpoint keep waiting. Refused (returns undefined) while
    * the current instance has calls of its own outstanding, whose replies would be
-   * lost. Returns the instance that was replaced; it never runs again unless
+   * lost, unless `force` (a rollback throwing away a new version: its calls are
+   * abandoned). Returns the instance that was replaced; it never runs again unless
    * swapped back.
    */
-  swapInstance(p: Proc, next: Instance): Instance | undefined {
+  swapInstance(p: Proc, next: Instance, force = false): Instance | undefined {
     const old = p.instance;
-    if (!old || !p.alive || old === next || old.calls.size > 0) return undefined;
+    if (!old || !p.alive || old === next || (old.calls.size > 0 && !force)) return undefined;
     for (const d of p.mailbox) d.msg = copyMessage(d.msg, next.realm.ops) as typeof d.msg; // flat scalars: cannot fail
     p.instance = next;
     if (next.started) this.ipc.tryReceive(p);
     else this.start(p);
     return old;
+  }
+
+  /** An instance threw or left a rejection unhandled: the process dies, unless a live update owns the instance. */
+  private crashed(p: Proc, inst: Instance, raw: string): void {
+    const image = inst.realm.image;
+    const text = image.mapStack ? image.mapStack(raw) : raw;
+    this.log(`process ${p.name} (${p.endpoint}) crashed: ${text.split("\n").slice(0, 3).join(" | ")}`);
+    if (p.watch?.crashed?.(p, inst, text)) return;
+    this.destroy(p, { status: -1, reason: text }, true);
+  }
+
+  // ---- live update (./update.ts) -------------------------------------------------
+
+  /**
+   * Watch `p` for an update (null: stop watching); its next update point is checked at
+   * once, and each one after until the watch is satisfied.
+   */
+  setWatch(p: Proc, watch: QuiescenceWatch | null): void {
+    p.watch = watch;
+    p.watchReached = false;
+    if (watch) {
+      this.watched.add(p);
+      this.queueWatchCheck(p);
+    } else {
+      this.watched.delete(p);
+    }
+  }
+
+  /** Hold (queue in order) or release the messages of `p`. */
+  hold(p: Proc, on: boolean): void {
+    p.held = on;
+    if (!on) this.ipc.tryReceive(p);
+  }
+
+  /**
+   * Check the watch of `p` after the code now queued has run: the process's continuation
+   * after a trap (and after the receive at its update point) comes before this.
+   */
+  private queueWatchCheck(p: Proc): void {
+    if (p.watchCheckQueued) return;
+    p.watchCheckQueued = true;
+    resolved.then(() => {
+      p.watchCheckQueued = false;
+      this.checkWatch(p);
+    });
+  }
+
+  /** A watched process blocked in a receive: ask its watch; hold it if it is where the update wants it. */
+  private checkWatch(p: Proc): void {
+    if (!p.alive || !p.instance?.recv || this.halted) return;
+    const watch = p.watch;
+    if (watch && !p.watchReached && watch.check(p)) {
+      p.watchReached = true;
+      p.held = true;
+      watch.reached(p);
+      return;
+    }
+    this.ipc.tryReceive(p, true);
+  }
+
+  /**
+   * A call from the host (HOST) to a server, as if a process made it: the reply comes
+   * back as a plain host object. Rejects if the server is gone or refuses the message.
+   */
+  hostCall(endpoint: number, fields: Record<string, number | string | boolean | undefined>): Promise<Record<string, unknown>> {
+    const dst = this.lookup(endpoint);
+    if (!dst?.instance) return Promise.reject(new Error(`host call: no process at endpoint ${endpoint}`));
+    const msg = copyMessage(fields, dst.instance.realm.ops);
+    if (typeof msg === "number") return Promise.reject(new Error(`host call: bad message (${msg})`));
+    const callId = this.nextCallId++;
+    msg.source = HOST;
+    msg.callId = callId;
+    return new Promise((resolve) => {
+      this.hostCalls.set(callId, { callee: dst, resolve });
+      this.ipc.deliver(dst, { msg, source: HOST });
+    });
   }
 
   /** End a process; its watcher hears of it unless the watcher asked for it. */
@@ -282,6 +387,7 @@ export class Kernel {
       return -EINVAL;
     } finally {
       this.inTrap = false;
+      if (p.watch) this.queueWatchCheck(p);
       this.machine.clock.charge(1);
       // A busy system reaches its deadline without idling: stop dispatching there.
       if (this.deadline !== undefined && this.machine.clock.now >= this.deadline) this.sched.pause();
@@ -310,6 +416,7 @@ export class Kernel {
         return this.ipc.receive(p, inst, a as number, b as Wakeup);
       }
       case TRAP.REPLY: {
+        if (a === HOST) return this.replyToHost(p, b, c);
         const caller = this.lookup(a as number);
         const call = caller?.instance?.calls.get(b as number);
         if (!caller || !call || call.callee !== p) return -EBADSRCDST;
@@ -355,9 +462,23 @@ export class Kernel {
         return this.machine.clock.now;
       case TRAP.SELF:
         return p.endpoint;
+      case TRAP.START_MODE:
+        return inst.mode;
       default:
         return -EINVAL;
     }
+  }
+
+  private replyToHost(p: Proc, callId: unknown, reply: unknown): number {
+    const call = this.hostCalls.get(callId as number);
+    if (!call || call.callee !== p) return -EBADSRCDST;
+    const msg = copyMessage(reply, HOST_OPS);
+    if (typeof msg === "number") return msg;
+    this.hostCalls.delete(callId as number);
+    msg.source = p.endpoint;
+    p.stats.sent++;
+    call.resolve(msg);
+    return OK;
   }
 
   /** The live destination of a send, or a negative errno if it is bad or not allowed. */
@@ -404,6 +525,8 @@ export class Kernel {
     for (;;) {
       await new Promise<void>((r) => setImmediate(r));
       if (this.halted) return "halted";
+      // Every process is blocked: the moment to look again at those an update waits for.
+      for (const p of this.watched) this.checkWatch(p);
       if (this.deadline !== undefined && clock.now >= this.deadline) {
         this.sched.pause();
         return "ticks";
@@ -427,9 +550,7 @@ export class Kernel {
       if (p.instance?.realm.ops.promiseProto !== proto) continue;
       const stack = typeof reason === "object" && reason !== null ? (reason as Error).stack : undefined;
       const raw = typeof stack === "string" ? stack : describe(reason);
-      const text = this.image.mapStack ? this.image.mapStack(raw) : raw;
-      this.log(`process ${p.name} (${p.endpoint}) crashed: unhandled rejection: ${text.split("\n").slice(0, 3).join(" | ")}`);
-      this.destroy(p, { status: -1, reason: `unhandled rejection: ${text}` }, true);
+      this.crashed(p, p.instance!, `unhandled rejection: ${raw}`);
       return;
     }
     throw reason;

@@ -4,6 +4,8 @@ import type { RealmMessage } from "./message.js";
 import type { Priv } from "./priv.js";
 import type { Realm } from "./realm.js";
 import type { Wakeup } from "./sched.js";
+import type { QuiescenceWatch } from "./update.js";
+import type { StartMode } from "../include/ipc.js";
 
 /** A message waiting in a mailbox, already copied into the receiver's realm. */
 export interface Delivery {
@@ -38,7 +40,7 @@ export class Instance {
   nextGrant = 1;
   started = false;
 
-  constructor(readonly realm: Realm, readonly entry: string, readonly argv: string[]) {}
+  constructor(readonly realm: Realm, readonly entry: string, readonly argv: string[], readonly mode: StartMode = "fresh") {}
 }
 
 export type ProcState = "created" | "running" | "dead";
@@ -54,11 +56,18 @@ export class Proc {
   irqPending = 0;
   /** While held, nothing is delivered; messages queue in order. */
   held = false;
+  /** Set while a live update waits for this process or commits it (./update.ts). */
+  watch: QuiescenceWatch | null = null;
+  /** A check of the watch is queued; the watch has been satisfied (it is not asked again). */
+  watchCheckQueued = false;
+  watchReached = false;
   alarm: TimerHandle | null = null;
   alarmAt = 0;
   /** Physical memory this process allocated (DMA buffers), freed when it dies. */
   memory = new Set<number>();
   stats = { received: 0, sent: 0, kcalls: 0, requests: 0 };
+  /** User id: 0 is the administrator (root). PM sets it; servers ask the kernel for it (GETPROC). */
+  uid = 0;
 
   constructor(
     readonly slot: number,

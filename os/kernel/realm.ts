@@ -111,6 +111,16 @@ export class Realm {
     return module.exports;
   }
 
+  /** Whether the module at `path` has been loaded into this realm. */
+  loaded(path: string): boolean {
+    return this.modules.has(path);
+  }
+
+  /** The realm's global object: its built-ins, for code that builds values belonging to it. */
+  global(): object {
+    return vm.runInContext("globalThis", this.context) as object;
+  }
+
   /** Resolve an import made inside the realm; undefined if the module may not be loaded. */
   resolve(from: string, spec: string): string | undefined {
     return this.image.resolve(from, spec);

@@ -3,7 +3,7 @@ import { IRQ, type IrqLine } from "../../hw/machine.js";
 import { SECTOR_SIZE } from "../../hw/disk.js";
 import { NR_BOOT_SLOTS, NR_SLOTS } from "../include/ipc.js";
 import { SYS } from "../include/kcall.js";
-import { EBUSY, ECALLDENIED, EINVAL, ENOMEM, ENOEXEC, ESRCH, EAGAIN, OK, EIO } from "../include/errno.js";
+import { EBUSY, ECALLDENIED, EINVAL, ENOMEM, ENOEXEC, ENOSYS, ESRCH, EAGAIN, OK, EIO } from "../include/errno.js";
 import type { Kernel } from "./kernel.js";
 import { mayCall, parseKcalls, systemPriv } from "./priv.js";
 import type { Instance, Proc } from "./proc.js";
@@ -24,12 +24,13 @@ const handlers: Record<number, Handler> = {
     const slot = k.freeSlot(NR_BOOT_SLOTS);
     if (slot < 0) return -EAGAIN;
     const child = k.createProc(slot, parent.name, parent.program, parent.priv, parent.watcher, m.entry, argvOf(m.argv));
+    child.uid = parent.uid;
     return { endpoint: child.endpoint };
   },
   [SYS.EXEC]: (k, _p, m) => {
     const target = k.lookup(m.endpoint as number);
     if (!target || typeof m.program !== "string") return -EINVAL;
-    if (!k.image.program(m.program)) return -ENOEXEC;
+    if (!k.imageFor(m.program).program(m.program)) return -ENOEXEC;
     let inst: Instance;
     try {
       inst = k.newInstance(target, m.program, "main", argvOf(m.argv));
@@ -161,15 +162,34 @@ const handlers: Record<number, Handler> = {
     const q = k.procs[slot];
     if (!q?.alive) return -ESRCH;
     return { endpoint: q.endpoint, name: q.name, program: q.program, state: q.state, priority: q.priv.priority,
-      system: q.priv.system, received: q.stats.received, sent: q.stats.sent };
+      system: q.priv.system, uid: q.uid, received: q.stats.received, sent: q.stats.sent };
+  },
+  [SYS.SETUID]: (k, _p, m) => {
+    const target = k.lookup(m.endpoint as number);
+    if (!target) return -ESRCH;
+    if (typeof m.uid !== "number" || !Number.isInteger(m.uid) || m.uid < 0) return -EINVAL;
+    target.uid = m.uid;
+    return {};
   },
   [SYS.ISOKENDPT]: (k, _p, m) => ({ alive: k.lookup(m.endpoint as number) !== undefined }),
   [SYS.HOLD]: (k, _p, m) => {
     const target = k.lookup(m.endpoint as number);
     if (!target) return -ESRCH;
-    target.held = m.on === true;
-    if (!target.held) k.ipc.tryReceive(target);
+    k.hold(target, m.on === true);
     return {};
+  },
+  [SYS.UPDATE]: (k, p, m) => {
+    if (!k.updater) return -ENOSYS;
+    if (m.op === "start") {
+      if (typeof m.request !== "string") return -EINVAL;
+      const r = k.updater.start(m.request, p);
+      return "id" in r ? { id: r.id } : { errno: r.errno, reason: r.reason.slice(0, 4000) };
+    }
+    if (m.op === "result") {
+      const r = k.updater.result(p);
+      return r ? { id: r.id, outcome: r.outcome, reason: r.reason.slice(0, 4000), report: r.report.length <= 4096 ? r.report : undefined } : -ESRCH;
+    }
+    return -EINVAL;
   },
 };
 

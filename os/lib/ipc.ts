@@ -2,7 +2,7 @@
  * The process side of the kernel trap: message passing, grants and kernel calls.
  * Everything a process does outside its own realm goes through `__proteos.trap`.
  */
-import { ANY, TRAP, type Message } from "../include/ipc.js";
+import { ANY, TRAP, type Message, type StartMode } from "../include/ipc.js";
 import { errnoName } from "../include/errno.js";
 
 interface KernelTrap {
@@ -103,6 +103,15 @@ export function uptime(): number {
 /** This process's endpoint. */
 export function self(): number {
   return __proteos.trap(TRAP.SELF) as number;
+}
+
+/**
+ * How this process started: "fresh", "restart" (RS brought it back after a crash, under
+ * the same endpoint) or "update" (it is the new version of a live update: its state
+ * arrives from the old version, so the start-up that would build it must not run).
+ */
+export function startMode(): StartMode {
+  return __proteos.trap(TRAP.START_MODE) as StartMode;
 }
 
 /** Install the function the kernel calls when a signal is delivered to this process. */

@@ -1,7 +1,7 @@
 /** The reincarnation server's calls (os/include/rs.ts). Throws SysError on failure. */
 import { RS_PROC_NR } from "../include/com.js";
 import { ESRCH } from "../include/errno.js";
-import { RS } from "../include/rs.js";
+import { RS, type LiveUpdateRequest } from "../include/rs.js";
 import { SysError } from "./errors.js";
 import { syscall } from "./syscall.js";
 
@@ -11,6 +11,7 @@ export interface ServiceStatus {
   endpoint: number;
   state: string;
   restarts: number;
+  updates: number;
 }
 
 /** The endpoint of a system service. */
@@ -33,6 +34,22 @@ export async function status(): Promise<ServiceStatus[]> {
     });
     if (!r) return out;
     out.push({ name: r.name as string, program: r.program as string, endpoint: r.endpoint as number,
-      state: r.state as string, restarts: r.restarts as number });
+      state: r.state as string, restarts: r.restarts as number, updates: r.updates as number });
   }
+}
+
+export interface UpdateOutcome {
+  id: number;
+  outcome: "committed" | "rolled-back";
+  reason: string;
+  /** The whole report as JSON, when it fits in a message. */
+  report: string | undefined;
+}
+
+/** Live-update services (root and system processes only); resolves when the update has ended. */
+export async function update(request: LiveUpdateRequest): Promise<UpdateOutcome> {
+  const r = await syscall(RS_PROC_NR, { type: RS.UPDATE, request: JSON.stringify(request) }, "rs update",
+    request.components.map((c) => c.name).join(","));
+  return { id: r.id as number, outcome: r.outcome as UpdateOutcome["outcome"], reason: String(r.reason ?? ""),
+    report: typeof r.report === "string" ? r.report : undefined };
 }

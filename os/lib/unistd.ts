@@ -28,6 +28,16 @@ export async function getppid(): Promise<number> {
   return (await syscall(PM_PROC_NR, { type: PM.GETPPID }, "getppid")).ppid as number;
 }
 
+/** The user id: 0 is root, who may administer services (RS). */
+export async function getuid(): Promise<number> {
+  return (await syscall(PM_PROC_NR, { type: PM.GETUID }, "getuid")).uid as number;
+}
+
+/** Become user `uid` (only root may change to another user; there is no way back). */
+export async function setuid(uid: number): Promise<void> {
+  await syscall(PM_PROC_NR, { type: PM.SETUID, uid }, "setuid", String(uid));
+}
+
 /** Start a child at the exported function `entry` of this program, with `argv`; returns its pid. */
 export async function fork(entry: string, argv: string[] = []): Promise<number> {
   const m = { type: PM.FORK, entry, argv: joinArgv(argv, "fork") };

@@ -5,7 +5,7 @@
 import { BDEV_SECTOR_SIZE, DISK_IRQ } from "../../include/bdev.js";
 import { OK } from "../../include/errno.js";
 import { SYS } from "../../include/kcall.js";
-import { kcall, receive } from "../../lib/ipc.js";
+import { kcall, receive, startMode } from "../../lib/ipc.js";
 import { resetDisk } from "./device.js";
 import { blk } from "./state.js";
 import { dispatch } from "./table.js";
@@ -29,6 +29,6 @@ async function init(): Promise<void> {
 }
 
 export async function main(): Promise<void> {
-  await init();
+  if (startMode() !== "update") await init();
   for (;;) dispatch(await receive());
 }

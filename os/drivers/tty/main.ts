@@ -9,14 +9,17 @@ import { ENOSYS, EPERM } from "../../include/errno.js";
 import { HARDWARE, NOTIFY_MESSAGE } from "../../include/ipc.js";
 import { SYS } from "../../include/kcall.js";
 import { diag } from "../../lib/diag.js";
-import { kcall, notify, receive, reply } from "../../lib/ipc.js";
+import { kcall, notify, receive, reply, startMode } from "../../lib/ipc.js";
 import { takeInput } from "./input.js";
 import { handle } from "./table.js";
 
 export async function main(): Promise<void> {
-  const sub = kcall({ type: SYS.IRQSUB, line: CONSOLE_IRQ });
-  if (sub.type < 0) diag(`cannot subscribe to console interrupts (${sub.type})`);
-  takeInput(); // anything typed before we listened
+  // A new version of a live update keeps the old one's subscription (the kernel's, per endpoint).
+  if (startMode() !== "update") {
+    const sub = kcall({ type: SYS.IRQSUB, line: CONSOLE_IRQ });
+    if (sub.type < 0) diag(`cannot subscribe to console interrupts (${sub.type})`);
+    takeInput(); // anything typed before we listened
+  }
   for (;;) {
     const m = await receive();
     if (m.type === NOTIFY_MESSAGE) {

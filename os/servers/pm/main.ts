@@ -7,14 +7,14 @@ import { RS_PROC_NR } from "../../include/com.js";
 import { EIO, ESRCH } from "../../include/errno.js";
 import { CLOCK, type Message, NOTIFY_MESSAGE, SYSTEM } from "../../include/ipc.js";
 import { diag } from "../../lib/diag.js";
-import { notify, receive, reply } from "../../lib/ipc.js";
+import { notify, receive, reply, startMode } from "../../lib/ipc.js";
 import { expireTimers } from "./alarm.js";
 import { collectDeaths } from "./exit.js";
 import { learnBootProcesses, whoIs } from "./procs.js";
 import { handlerFor } from "./table.js";
 
 export async function main(): Promise<void> {
-  learnBootProcesses();
+  if (startMode() !== "update") learnBootProcesses();
   for (;;) {
     const m = await receive();
     try {

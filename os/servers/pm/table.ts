@@ -6,7 +6,7 @@ import { doAlarm, doSleep } from "./alarm.js";
 import { doExec } from "./exec.js";
 import { doExit } from "./exit.js";
 import { doFork } from "./fork.js";
-import { doGetpid, doGetppid } from "./getset.js";
+import { doGetpid, doGetppid, doGetuid, doSetuid } from "./getset.js";
 import { doGetprocs } from "./procs.js";
 import { doReboot } from "./reboot.js";
 import { doKill, doSigaction } from "./signal.js";
@@ -28,6 +28,8 @@ const CALLS = new Map<number, Handler>([
   [PM.EXEC, doExec],
   [PM.REBOOT, doReboot],
   [PM.GETPROCS, doGetprocs],
+  [PM.GETUID, doGetuid],
+  [PM.SETUID, doSetuid],
 ]);
 
 const unknownCall: Handler = () => ({ type: -ENOSYS });

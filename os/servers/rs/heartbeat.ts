@@ -27,6 +27,10 @@ export function heartbeat(): void {
       quiet = false;
       continue;
     }
+    if (svc.state === "updating") {
+      quiet = false; // held by a live update: silent, not hung
+      continue;
+    }
     const { sent, received } = traffic(svc.endpoint);
     // Quiet: the heartbeat in and its answer out, nothing more.
     if (!svc.answered || sent - svc.sentAtLastBeat > 1 || received - svc.receivedAtLastBeat > 1) quiet = false;

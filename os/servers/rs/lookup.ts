@@ -18,5 +18,5 @@ export function doStatus(m: Message): Message {
   else return { type: -EINVAL };
   if (!svc) return { type: -ESRCH };
   return { type: OK, name: svc.name, program: svc.program, endpoint: svc.endpoint, state: svc.state,
-    restarts: svc.restarts };
+    restarts: svc.restarts, updates: svc.updates };
 }

@@ -9,15 +9,19 @@ import { OK } from "../../include/errno.js";
 import { CLOCK, NOTIFY_MESSAGE, SYSTEM } from "../../include/ipc.js";
 import { SYS } from "../../include/kcall.js";
 import { BOOT_SERVICES } from "../../include/services.js";
-import { kcall, receive, reply } from "../../lib/ipc.js";
+import { kcall, receive, reply, startMode } from "../../lib/ipc.js";
 import { answered, heartbeat, watch } from "./heartbeat.js";
 import { collectDeaths, publishEndpoint } from "./restart.js";
+import { collectUpdates } from "./update.js";
 import { handlerFor } from "./table.js";
 import { Service, services } from "./state.js";
 
 export async function main(): Promise<void> {
-  learnServices();
-  for (const svc of services.values()) publishEndpoint(svc);
+  // A new version of a live update has its services in the state it received.
+  if (startMode() !== "update") {
+    learnServices();
+    for (const svc of services.values()) publishEndpoint(svc);
+  }
   watch();
   for (;;) {
     const m = await receive();
@@ -25,8 +29,13 @@ export async function main(): Promise<void> {
       heartbeat();
       continue;
     }
-    if (m.type !== NOTIFY_MESSAGE) reply(m, handlerFor(m.type)(m));
-    else if (m.source === SYSTEM) collectDeaths();
+    if (m.type !== NOTIFY_MESSAGE) {
+      const answer = handlerFor(m.type)(m);
+      if (answer) reply(m, answer);
+    } else if (m.source === SYSTEM) {
+      collectDeaths();
+      collectUpdates();
+    }
     else answered(m.source!);
     watch(); // something is going on: keep an eye on the services
   }

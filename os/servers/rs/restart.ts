@@ -5,7 +5,7 @@
  */
 import { DS_PROC_NR } from "../../include/com.js";
 import { DS, DS_SERVICE_PREFIX } from "../../include/ds.js";
-import { EINVAL, EPERM, ESRCH, OK, errnoName } from "../../include/errno.js";
+import { EBUSY, EINVAL, EPERM, ESRCH, OK, errnoName } from "../../include/errno.js";
 import { type Message, slotOf } from "../../include/ipc.js";
 import { SYS } from "../../include/kcall.js";
 import { HEARTBEAT_PERIOD } from "../../include/rs.js";
@@ -22,7 +22,7 @@ export function collectDeaths(): void {
     const d = kcall({ type: SYS.GETKSIG });
     if (d.type < 0) return; // ESRCH: no more
     const svc = serviceAt(d.endpoint as number);
-    if (!svc || svc.state !== "up") continue;
+    if (!svc || svc.state === "down") continue;
     const how = (d.status as number) >= 0 ? `exited with status ${d.status}` : String(d.reason).split("\n")[0];
     reincarnate(svc, `died: ${how}`);
   }
@@ -103,6 +103,7 @@ export function doRestart(m: Message): Message {
   if (typeof m.name !== "string") return { type: -EINVAL };
   const svc = services.get(m.name);
   if (!svc) return { type: -ESRCH };
+  if (svc.state === "updating") return { type: -EBUSY };
   const r = killAndRestart(svc, `restart requested by endpoint ${m.source}`);
   return r === OK ? { type: OK, endpoint: svc.endpoint } : { type: r };
 }

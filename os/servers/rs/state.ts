@@ -1,14 +1,18 @@
 /**
- * All of RS's state: one record per system service it manages. An update manager
- * will keep its own records beside these and extend them (new program, state).
+ * All of RS's state: one record per system service it manages, and the update manager's
+ * record of the live update in flight.
  */
+import type { Message } from "../../include/ipc.js";
 import type { ServiceSpec } from "../../include/services.js";
 
-export type ServiceState = "up" | "down";
+/** "updating": a live update holds it (its heartbeats are not expected). */
+export type ServiceState = "up" | "down" | "updating";
 
 export class Service {
   state: ServiceState = "up";
   restarts = 0;
+  /** Live updates committed. */
+  updates = 0;
   /** When it last started, in ticks. */
   startedAt = 0;
   /** Heartbeat: answered since the last period; periods in a row with no sign of life. */
@@ -35,3 +39,12 @@ export function serviceAt(endpoint: number): Service | undefined {
   for (const s of services.values()) if (s.endpoint === endpoint) return s;
   return undefined;
 }
+
+/** The live update in flight: its id, the request to answer when it ends, the services it holds. */
+export interface UpdateInFlight {
+  id: number;
+  request: Message;
+  services: string[];
+}
+
+export const manager: { inFlight: UpdateInFlight | null; updates: number } = { inFlight: null, updates: 0 };

@@ -13,13 +13,13 @@ import { NOTIFY_MESSAGE, type Message } from "../../include/ipc.js";
 import { PM_PROC_NR, RS_PROC_NR } from "../../include/com.js";
 import { SysError } from "../../lib/errors.js";
 import { diag } from "../../lib/diag.js";
-import { notify, receive, reply } from "../../lib/ipc.js";
+import { notify, receive, reply, startMode } from "../../lib/ipc.js";
 import { mountRoot } from "./mount.js";
 import { vfs } from "./state.js";
 import { pmCalls, userCalls } from "./table.js";
 
 export async function main(): Promise<void> {
-  await mountRoot();
+  if (startMode() !== "update") await mountRoot();
   for (;;) {
     const m = await receive();
     if (m.type === NOTIFY_MESSAGE) {

@@ -1,5 +1,5 @@
 /** A tiny server for kernel tests: echoes requests, and can be told to crash or to stall. */
-import { receive, reply, notify } from "../../../os/lib/ipc.js";
+import { receive, reply, notify, startMode } from "../../../os/lib/ipc.js";
 import { NOTIFY_MESSAGE } from "../../../os/include/ipc.js";
 
 export const ECHO = 1;
@@ -19,7 +19,8 @@ export async function main(argv: string[]): Promise<void> {
     }
     switch (m.type) {
       case ECHO:
-        reply(m, { type: 0, value: m.value, from: m.source, sawCallId: typeof m.callId === "number", version });
+        reply(m, { type: 0, value: m.value, from: m.source, sawCallId: typeof m.callId === "number", version,
+          mode: startMode() });
         break;
       case CRASH:
         throw new Error("echo server told to crash");

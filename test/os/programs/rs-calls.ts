@@ -1,13 +1,14 @@
 /** RS scenarios, run as init of a system without a file system (see pm-calls.ts for the conventions). */
 import { DS_PROC_NR, RS_PROC_NR } from "../../../os/include/com.js";
 import { EDEADSRCDST, EINVAL, ENOENT, ENOSYS, EPERM, ESRCH } from "../../../os/include/errno.js";
+import { WEXITSTATUS } from "../../../os/include/wait.js";
 import type { Message } from "../../../os/include/ipc.js";
 import { DS } from "../../../os/include/ds.js";
 import { HEARTBEAT_PERIOD, RS } from "../../../os/include/rs.js";
 import { publish, retrieve } from "../../../os/lib/ds.js";
 import { IpcError, receive, sendrec } from "../../../os/lib/ipc.js";
-import { lookup, restart, status } from "../../../os/lib/rs.js";
-import { exit, fork, sleep, waitpid } from "../../../os/lib/unistd.js";
+import { lookup, restart, status, update } from "../../../os/lib/rs.js";
+import { exit, fork, getuid, setuid, sleep, waitpid } from "../../../os/lib/unistd.js";
 import { assert, assertEq, assertErrno } from "./checks.js";
 
 type Scenario = (args: string[]) => Promise<void>;
@@ -26,7 +27,7 @@ const SCENARIOS: Record<string, Scenario> = {
     const list = await status();
     assertEq(list.map((s) => s.name).join(), "ds", "services of this system");
     assertEq(JSON.stringify(list[0]), JSON.stringify({ name: "ds", program: "ds", endpoint: DS_PROC_NR, state: "up",
-      restarts: 0 }), "ds status");
+      restarts: 0, updates: 0 }), "ds status");
     await assertErrno(restart("ds"), EPERM, "a user process asks for a restart");
     const raw = (m: Message) => sendrec(RS_PROC_NR, m);
     for (const [m, errno] of [
@@ -36,6 +37,22 @@ const SCENARIOS: Record<string, Scenario> = {
     ] as Array<[Message, number]>) {
       assertEq((await raw(m)).type, -errno, `request ${JSON.stringify(m)}`);
     }
+  },
+
+  /**
+   * Root may ask for live updates (this system has no live-update service: ENOSYS);
+   * a user who gave up root is refused (EPERM), and so are its children.
+   */
+  async permissions() {
+    assertEq(await getuid(), 0, "init runs as root");
+    const request = { components: [{ name: "ds" }] };
+    await assertErrno(update(request), ENOSYS, "root reaches the update manager");
+    await setuid(1000);
+    assertEq(await getuid(), 1000, "setuid");
+    await assertErrno(setuid(0), EPERM, "no way back to root");
+    await assertErrno(update(request), EPERM, "a user may not update services");
+    const pid = await fork("childUpdates", []);
+    assertEq(WEXITSTATUS((await waitpid(pid)).status), 0, "the child checked its own uid and permissions");
   },
 
   /** Wait past `ticks`, then expect ds to have been restarted (at least `min` times) under its endpoint, working. */
@@ -91,6 +108,12 @@ export async function main(argv: string[]): Promise<number> {
   if (!scenario) throw new Error(`no scenario '${argv[0]}'`);
   await scenario(argv.slice(1));
   return 0;
+}
+
+export async function childUpdates(): Promise<never> {
+  assertEq(await getuid(), 1000, "a child inherits its parent's uid");
+  await assertErrno(update({ components: [{ name: "ds" }] }), EPERM, "the child may not update services");
+  return exit(0);
 }
 
 export async function quick(): Promise<never> {

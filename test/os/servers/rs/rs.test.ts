@@ -28,6 +28,11 @@ describe("RS", () => {
     expect(r.status, r.output).toBe(0);
   });
 
+  it("lets root and system processes ask for live updates, and refuses other users", async () => {
+    const r = await runScenario(PROGRAM, ["permissions"]);
+    expect(r.status, r.output).toBe(0);
+  });
+
   it("restarts a killed service under the same endpoint, logs it, and publishes it in DS again", async () => {
     const r = await runScenario(PROGRAM, ["ds-serves-again", "100"], { before: killDsAt(50) });
     expect(r.status, r.output).toBe(0);
