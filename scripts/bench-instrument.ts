@@ -17,6 +17,7 @@ import { BuildImage } from "../instrumenter/build/image.js";
 import { OS_ROOT, PlainImage } from "../os/boot/plain-image.js";
 import { System } from "../os/boot/system.js";
 import type { ImageSource } from "../os/kernel/image.js";
+import { median, timed } from "./stats.js";
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
@@ -25,18 +26,6 @@ const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a positive integer, got ${args[runsArg + 1]}`);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc (npm run bench:instrument does)");
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function timed<T>(f: () => T): { value: T; ms: number } {
-  const t0 = performance.now();
-  const value = f();
-  return { value, ms: performance.now() - t0 };
-}
 
 function build(outDir: string): { report: BuildReport; ms: number } {
   const { value: report, ms } = timed(() => buildOs(OS_ROOT, outDir));

@@ -8,18 +8,13 @@
  */
 import { System } from "../os/boot/system.js";
 import { workloadReport } from "../cli/summary.js";
+import { median } from "./stats.js";
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 const runsArg = args.indexOf("--runs");
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
 const CALLS = 100_000;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** Wall time of booting PM and a process making `calls` getpid calls, to the end. */
 async function nullcallRun(calls: number): Promise<number> {

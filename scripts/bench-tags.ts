@@ -10,6 +10,7 @@
  */
 import * as v8 from "node:v8";
 import * as vm from "node:vm";
+import { median } from "./stats.js";
 
 const json = process.argv.includes("--json");
 const ALLOCS = 3_000_000;
@@ -57,11 +58,6 @@ interface Row { kind: string; variant: string; nsPerAlloc: number; coldNsPerAllo
 
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc") as () => void;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 type Fns = { churn(n: number, sink: unknown[]): void; retain(n: number): unknown[] };
 

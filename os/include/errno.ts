@@ -41,7 +41,7 @@ export const ENOTREADY = 108;
 export const ERESTART = 109;
 export const ETIMEDOUT = 110;
 
-const NAMES: Record<number, string> = {
+const NAMES: Readonly<Record<number, string>> = {
   [EPERM]: "EPERM", [ENOENT]: "ENOENT", [ESRCH]: "ESRCH", [EINTR]: "EINTR", [EIO]: "EIO", [E2BIG]: "E2BIG",
   [ENOEXEC]: "ENOEXEC", [EBADF]: "EBADF", [ECHILD]: "ECHILD", [EAGAIN]: "EAGAIN", [ENOMEM]: "ENOMEM",
   [EACCES]: "EACCES", [EFAULT]: "EFAULT", [EBUSY]: "EBUSY", [EEXIST]: "EEXIST", [EXDEV]: "EXDEV",

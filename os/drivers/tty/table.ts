@@ -41,7 +41,7 @@ function cancelRequest(m: Message): Message {
   return { type: OK };
 }
 
-const handlers = new Map<number, Handler>([
+const handlers: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [CDEV.OPEN, doOpenClose],
   [CDEV.CLOSE, doOpenClose],
   [CDEV.READ, readRequest],

@@ -7,7 +7,7 @@ import { doCheck, doSubscribe } from "./subscribe.js";
 
 type Handler = (m: Message) => Message;
 
-const CALLS: Record<number, Handler> = {
+const CALLS: Readonly<Record<number, Handler>> = {
   [DS.PUBLISH]: doPublish,
   [DS.RETRIEVE]: doRetrieve,
   [DS.DELETE]: doDelete,

@@ -25,7 +25,7 @@ import { doTrunc, doWrite } from "./write.js";
 
 type Handler = (m: Message) => Promise<Reply>;
 
-const handlers = new Map<number, Handler>([
+const handlers: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [REQ.READSUPER, doReadSuper],
   [REQ.UNMOUNT, doUnmount],
   [REQ.LOOKUP, doLookup],

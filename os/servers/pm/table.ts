@@ -15,7 +15,7 @@ import { doWaitpid } from "./wait.js";
 
 type Handler = (caller: MProc, m: Message) => Message | null | Promise<Message | null>;
 
-const CALLS = new Map<number, Handler>([
+const CALLS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [PM.GETPID, doGetpid],
   [PM.GETPPID, doGetppid],
   [PM.FORK, doFork],

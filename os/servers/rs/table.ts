@@ -8,7 +8,7 @@ import { doUpdate } from "./update.js";
 
 type Handler = (m: Message) => Message | null;
 
-const CALLS: Record<number, Handler> = {
+const CALLS: Readonly<Record<number, Handler>> = {
   [RS.LOOKUP]: doLookup,
   [RS.RESTART]: doRestart,
   [RS.STATUS]: doStatus,

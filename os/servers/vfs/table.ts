@@ -14,7 +14,7 @@ import { doChdir, doFstat, doGetcwd, doStat } from "./stat.js";
 /** A call a user process makes; it returns the reply or throws SysError. */
 export type UserCall = (fp: FProc, m: Message) => Promise<Message>;
 
-export const userCalls = new Map<number, UserCall>([
+export const userCalls: ReadonlyMap<number, UserCall> = new Map<number, UserCall>([
   [VFS_CALL.OPEN, doOpen],
   [VFS_CALL.CLOSE, doClose],
   [VFS_CALL.READ, doRead],
@@ -39,7 +39,7 @@ export const userCalls = new Map<number, UserCall>([
 /** A call only PM may make. */
 export type PmCall = (m: Message) => Promise<Message>;
 
-export const pmCalls = new Map<number, PmCall>([
+export const pmCalls: ReadonlyMap<number, PmCall> = new Map<number, PmCall>([
   [VFS_PM.FORK, pmFork],
   [VFS_PM.EXIT, pmExit],
   [VFS_PM.SHUTDOWN, pmShutdown],

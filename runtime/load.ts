@@ -1,0 +1,30 @@
+/**
+ * A program's modules loaded into a realm of their own, outside any running system:
+ * what tools and tests transfer state between (the running system's realms come from
+ * the kernel). Module top levels run; the program's entry function does not.
+ */
+import { TRAP } from "../os/include/ipc.js";
+import { EINVAL } from "../os/include/errno.js";
+import type { BuildImage } from "../instrumenter/build/image.js";
+import { Realm, type HostTrap } from "../os/kernel/realm.js";
+import { type ProcessView, viewOf } from "./process-view.js";
+
+export function loadProgram(image: BuildImage, program: string, seed = 1): ProcessView {
+  const entry = image.program(program);
+  if (!entry) throw new Error(`no program "${program}" in the build in ${image.outDir}`);
+  let realm: Realm | undefined = undefined;
+  const trap: HostTrap = (op, a, b) => {
+    if (op === TRAP.TIME) return 0;
+    if (op !== TRAP.REQUIRE || typeof a !== "string" || typeof b !== "string") return -EINVAL;
+    const path = realm!.resolve(b, a);
+    if (!path) return `cannot load module '${a}' from '${b}'`;
+    try {
+      return realm!.require(path);
+    } catch (err) {
+      return `loading '${path}' failed: ${(err as Error)?.message ?? String(err)}`;
+    }
+  };
+  realm = new Realm(image, trap, seed, `${program}:standalone`);
+  realm.require(entry);
+  return viewOf(program, realm, image.metadata(program), entry);
+}

@@ -1,0 +1,45 @@
+/**
+ * Instrumented builds for the tests of runtime/filter, runtime/check and runtime/state:
+ * the real OS (a cold build takes seconds: once per test file, in beforeAll) and the
+ * fixture tree fixtures/checks, whose programs hold every kind of state.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildOs } from "../../../instrumenter/build/build.js";
+import { BuildImage } from "../../../instrumenter/build/image.js";
+import { formatDiagnostic } from "../../../instrumenter/analyze/index.js";
+import type { System } from "../../../os/boot/system.js";
+import { type ProcessView, viewOf } from "../../../runtime/process-view.js";
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const OS_ROOT = path.join(REPO, "os");
+export const CHECKS_ROOT = path.join(REPO, "fixtures", "checks");
+
+export interface TestBuild {
+  image: BuildImage;
+  /** Remove the build directory. */
+  dispose(): void;
+}
+
+/** Build an OS tree into a fresh temporary directory; throws with the diagnostics if it fails. */
+export function buildTree(osRoot: string): TestBuild {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proteos-runtime-"));
+  const report = buildOs(osRoot, dir);
+  if (!report.ok) throw new Error(`build of ${osRoot} failed:\n${report.diagnostics.map(formatDiagnostic).join("\n")}`);
+  return { image: new BuildImage(dir), dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The view of the process in `slot` of a running system booted from `image`. */
+export function liveView(system: System, image: BuildImage, slot: number): ProcessView {
+  const proc = system.kernel.procs[slot];
+  if (!proc?.instance) throw new Error(`no process in slot ${slot}`);
+  return viewOf(proc.name, proc.instance.realm, image.metadata(proc.name), image.program(proc.name)!);
+}
+
+/** Run a realm's code: a function built by the realm's own Function constructor, so what it creates belongs to the realm. */
+export function inRealm<T>(view: ProcessView, params: string[], body: string, ...args: unknown[]): T {
+  const fn = new view.intrinsics.Function(...params, body) as (...a: unknown[]) => T;
+  return fn(...args);
+}
