@@ -70,10 +70,14 @@ export class Kernel {
   private programImages = new Map<string, ImageSource>();
   /** Processes with a quiescence watch. */
   private watched = new Set<Proc>();
+  /** Promise.prototype of every realm made: a rejection from one no process runs any more is dropped. */
+  private realmPromises = new WeakSet<object>();
   /** The host's calls waiting for their replies, by call id. */
   private hostCalls = new Map<number, { callee: Proc; resolve: (reply: Record<string, unknown>) => void }>();
-  /** Virtual time at which the current run pauses, if bounded. */
-  private deadline: number | undefined;
+  /** The tick the run loop's latest turn let processes run in: dispatching stops when it is over (see `loop`). */
+  private turnTick = 0;
+  /** `sched.dispatches` when the run loop last asked the watches of blocked processes. */
+  private watchesAskedAt = -1;
   private nextCallId = 1;
   private inTrap = false;
 
@@ -134,6 +138,7 @@ export class Kernel {
     const trap: HostTrap = (op, a, b, c, d, e, f, g) => this.trap(p, inst!, op, a, b, c, d, e, f, g);
     const seed = this.machine.rng.nextU32();
     const realm = new Realm(image, trap, seed, `${p.name}:${p.endpoint}`);
+    this.realmPromises.add(realm.ops.promiseProto);
     inst = new Instance(realm, entry, argv, mode);
     realm.require(path);
     return inst;
@@ -389,8 +394,8 @@ export class Kernel {
       this.inTrap = false;
       if (p.watch) this.queueWatchCheck(p);
       this.machine.clock.charge(1);
-      // A busy system reaches its deadline without idling: stop dispatching there.
-      if (this.deadline !== undefined && this.machine.clock.now >= this.deadline) this.sched.pause();
+      // The turn's tick is over: dispatch nothing more until the loop's next turn (see `loop`).
+      if (this.machine.clock.now !== this.turnTick) this.sched.pause();
     }
   }
 
@@ -506,8 +511,9 @@ export class Kernel {
   /**
    * Run until halted, out of ticks, or idle for good. Processes run as microtasks;
    * when none can run (all blocked in the kernel), time jumps to the next event.
-   * Stopping at `maxTicks` only pauses the scheduler: a later run resumes exactly
-   * where this one stopped.
+   * Stopping at `maxTicks` only pauses the scheduler at one of the loop's turns: a
+   * later run resumes exactly where this one stopped, so a run split into slices of
+   * any size does exactly what one run does (see `loop`).
    */
   async run(opts: RunOptions = {}): Promise<RunEnd> {
     process.on("unhandledRejection", this.onStrayRejection);
@@ -518,25 +524,45 @@ export class Kernel {
     }
   }
 
+  /**
+   * The loop takes turns, each once every microtask has run. A turn lets processes run
+   * for one tick: the scheduler dispatches until a trap finds the clock past the turn's
+   * tick, then pauses; what that batch set going runs on (a process's continuations
+   * cannot be held back), wake-ups wait in their queues, and the next turn resumes them.
+   * With none waiting, every process is blocked: the turn asks the watches (if something
+   * ran since they were last asked), else moves time to the next event. A run stops only
+   * at the start of a turn, before the turn changes anything, and a later run starts
+   * with that same turn: where a run is cut into slices never changes what happens.
+   */
   private async loop(opts: RunOptions): Promise<RunEnd> {
     const clock = this.machine.clock;
-    this.deadline = opts.maxTicks;
-    if (this.deadline === undefined || clock.now < this.deadline) this.sched.resume();
+    const deadline = opts.maxTicks ?? Infinity;
     for (;;) {
       await new Promise<void>((r) => setImmediate(r));
       if (this.halted) return "halted";
-      // Every process is blocked: the moment to look again at those an update waits for.
-      for (const p of this.watched) this.checkWatch(p);
-      if (this.deadline !== undefined && clock.now >= this.deadline) {
+      if (clock.now >= deadline) {
         this.sched.pause();
         return "ticks";
       }
-      const next = clock.nextEventAt();
-      if (next === undefined) {
-        if (opts.idleWait && (await opts.idleWait())) continue;
-        return "idle";
+      this.sched.resume();
+      if (!this.sched.waiting) {
+        if (this.watched.size > 0 && this.watchesAskedAt !== this.sched.dispatches) {
+          // Every process is blocked: the moment to look again at those an update waits
+          // for. What that starts settles before time moves (the next turn).
+          this.watchesAskedAt = this.sched.dispatches;
+          for (const p of this.watched) this.checkWatch(p);
+        } else {
+          const next = clock.nextEventAt();
+          if (next === undefined) {
+            if (!opts.idleWait || !(await opts.idleWait())) return "idle";
+          } else {
+            // Up to the deadline only: nothing fires before `next`, so the rest of the jump
+            // is the next run's, and it ends where one jump would have.
+            clock.advanceTo(Math.min(next, deadline));
+          }
+        }
       }
-      clock.advanceTo(this.deadline !== undefined ? Math.min(next, this.deadline) : next);
+      this.turnTick = clock.now;
     }
   }
 
@@ -553,6 +579,8 @@ export class Kernel {
       this.crashed(p, p.instance!, `unhandled rejection: ${raw}`);
       return;
     }
+    // An instance replaced or thrown away (exec, live update) has no one left to tell.
+    if (this.realmPromises.has(proto)) return;
     throw reason;
   };
 

@@ -22,7 +22,7 @@ export class Scheduler {
   wake(priority: number, cb: Wakeup, value: unknown): void {
     if (this.stopped) return;
     this.queues[priority]!.push([cb, value]);
-    if (!this.scheduled) {
+    if (!this.scheduled && !this.paused) {
       this.scheduled = true;
       // A resolved promise, not queueMicrotask: Node wraps the latter in an async resource.
       resolved.then(this.flush);
@@ -36,10 +36,15 @@ export class Scheduler {
 
   resume(): void {
     this.paused = false;
-    if (!this.scheduled && this.queues.some((q) => q.length > 0)) {
+    if (!this.scheduled && this.waiting) {
       this.scheduled = true;
       resolved.then(this.flush);
     }
+  }
+
+  /** Whether wake-ups wait in the queues, not yet dispatched. */
+  get waiting(): boolean {
+    return this.queues.some((q) => q.length > 0);
   }
 
   /** Halt: nothing queued or woken from now on ever runs. */

@@ -183,7 +183,7 @@ const handlers: Record<number, Handler> = {
     if (m.op === "start") {
       if (typeof m.request !== "string") return -EINVAL;
       const r = k.updater.start(m.request, p);
-      return "id" in r ? { id: r.id } : { errno: r.errno, reason: r.reason.slice(0, 4000) };
+      return "id" in r ? { id: r.id } : { type: -r.errno, reason: r.reason.slice(0, 4000) };
     }
     if (m.op === "result") {
       const r = k.updater.result(p);
