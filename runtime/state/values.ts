@@ -107,26 +107,25 @@ export function runtimeTypeOf(rt: Rt): (obj: object) => string | undefined {
 }
 
 /**
- * The prototypes of a non-proxy object, nearest first. A Proxy on the chain ends it (it
- * is returned, not asked for its own prototype: that would run its trap).
+ * The last object on the prototype chain (where a realm's `Object.prototype` sits), or null
+ * for a null-prototype object. A Proxy on the chain ends it (it is returned, not asked for
+ * its own prototype: that would run its trap).
  */
-function* prototypesOf(obj: object): Generator<object> {
-  for (let o = Object.getPrototypeOf(obj) as object | null; o !== null; o = Object.getPrototypeOf(o) as object | null) {
-    yield o;
-    if (types.isProxy(o)) return;
-  }
-}
-
-/** The last object on the prototype chain (where a realm's `Object.prototype` sits), or null for a null-prototype object. */
 export function chainEnd(obj: object): object | null {
   let last: object | null = null;
-  for (const o of prototypesOf(obj)) last = o;
+  for (let o = Object.getPrototypeOf(obj) as object | null; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    last = o;
+    if (types.isProxy(o)) break;
+  }
   return last;
 }
 
 /** Whether `proto` is on a non-proxy object's prototype chain (instanceof, without asking the constructor). */
 export function inheritsFrom(obj: object, proto: object): boolean {
-  for (const o of prototypesOf(obj)) if (o === proto) return true;
+  for (let o = Object.getPrototypeOf(obj) as object | null; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    if (o === proto) return true;
+    if (types.isProxy(o)) return false;
+  }
   return false;
 }
 
@@ -168,9 +167,14 @@ export const sizeOf = (collection: object, kind: "map" | "set"): number =>
 export const timeOf = (date: object): number => dateTime.call(date);
 export const regexpText = (re: object): string =>
   `/${String(regexpSource.call(re))}/${regexpFlags.filter((f) => f.get.call(re)).map((f) => f.letter).join("")}`;
-const mapEntriesOf = (map: object): IterableIterator<[unknown, unknown]> =>
+/** A Map's entries and a Set's elements, by the host's methods (never the realm's). */
+export const mapEntriesOf = (map: object): IterableIterator<[unknown, unknown]> =>
   mapEntries.call(map as Map<unknown, unknown>);
-const setValuesOf = (set: object): IterableIterator<unknown> => setValues.call(set as Set<unknown>);
+export const setValuesOf = (set: object): IterableIterator<unknown> => setValues.call(set as Set<unknown>);
+const mapForEach = Map.prototype.forEach;
+/** Each entry of a Map, in order, with no entry array made per entry. */
+export const forEachOfMap = (map: object, f: (value: unknown, key: unknown) => void): void =>
+  mapForEach.call(map as Map<unknown, unknown>, f);
 
 /** A value one step below another. */
 export interface Edge {
