@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { Command } from "commander";
 import { BuildImage } from "../../instrumenter/build/image.js";
+import { LiveUpdateEngine } from "../../runtime/update/engine.js";
 import { OS_ROOT } from "../../os/boot/plain-image.js";
 import { System } from "../../os/boot/system.js";
 import { PROGRAMS } from "../../os/boot/programs.js";
@@ -37,15 +38,18 @@ export function bootCommand(): Command {
       }
       if (!BUILDS.includes(o.build)) throw new UsageError(`unknown build '${o.build}' (choose from ${BUILDS.join(", ")})`);
       let image: ImageSource | undefined;
+      let build: BuildImage | undefined;
       if (o.build === "instrumented") {
         if (!buildOrExplain(OS_ROOT, o.buildDir).ok) return;
-        image = new BuildImage(o.buildDir);
+        image = build = new BuildImage(o.buildDir);
       }
       const echo = !o.json && !o.quiet;
       const initArgv = o.interactive ? ["sh"] : [o.workload, ...(o.args ? o.args.split(/\s+/).filter(Boolean) : [])];
       let sys: System;
       try {
         sys = new System({ seed, diskPath: o.disk, initArgv, image, consoleSink: echo || o.interactive ? (t) => process.stdout.write(t) : undefined });
+        // An instrumented system can be updated live (`service update` in its shell).
+        if (build) sys.kernel.updater = new LiveUpdateEngine(sys.kernel, build);
       } catch (e) {
         throw new UsageError((e as Error).message);
       }

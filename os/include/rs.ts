@@ -69,4 +69,6 @@ export interface LiveUpdateRequest {
   maxtime?: number;
   /** Likely invariants learned by profiling: "off", "warn" (default) or "fail". */
   likely?: "off" | "warn" | "fail";
+  /** Report deep hashes of each service's state before and after (for checking an update; costs time). */
+  digest?: boolean;
 }

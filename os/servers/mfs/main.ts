@@ -9,6 +9,9 @@ import { server, vol } from "./state.js";
 import { anythingDirty } from "./sync.js";
 import { dispatch } from "./table.js";
 
+/** Live update: the checks of a new version's state, and MFS's protocol-free state. */
+export { checkInvariants, protocolFree } from "./invariants.js";
+
 export async function main(): Promise<void> {
   for (;;) {
     // The update point: no request is half handled here.

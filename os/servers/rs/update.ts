@@ -17,7 +17,8 @@ import { manager, services } from "./state.js";
 export function doUpdate(m: Message): Message | null {
   if (!mayAdminister(m.source!)) return { type: -EPERM, reason: "only root or a system process may update services" };
   if (typeof m.request !== "string") return { type: -EINVAL, reason: "no request" };
-  if (manager.inFlight) return { type: -EBUSY, reason: `busy: update ${manager.inFlight.id} is in flight` };
+  const busy = manager.inFlight;
+  if (busy) return { type: -EBUSY, reason: `busy: update ${busy.id} (${busy.services.join(", ")}) is in flight` };
   const r = kcall({ type: SYS.UPDATE, op: "start", request: m.request });
   if (r.type !== OK) return { type: r.type, reason: typeof r.reason === "string" ? r.reason : "refused" };
   const names = componentNames(m.request);

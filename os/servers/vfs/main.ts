@@ -18,6 +18,9 @@ import { mountRoot } from "./mount.js";
 import { vfs } from "./state.js";
 import { pmCalls, userCalls } from "./table.js";
 
+/** Live update: the checks of a new version's state, and VFS's protocol-free state. */
+export { checkInvariants, protocolFree } from "./invariants.js";
+
 export async function main(): Promise<void> {
   if (startMode() !== "update") await mountRoot();
   for (;;) {
