@@ -18,6 +18,8 @@ import { LiveSystem } from "../../../runtime/live-system.js";
 import { viewOf } from "../../../runtime/process-view.js";
 import type { UpdateReport } from "../../../runtime/update/report.js";
 import type { Version } from "../../../runtime/update/versions.js";
+import { readProfile } from "../../../runtime/check/profile.js";
+import { REPO } from "../../support/image.js";
 import { buildVersion, replace } from "../../support/versions.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "proteos-update-"));
@@ -263,6 +265,38 @@ describe("rollback", () => {
     const r = await updateAt(live, 300, { components: [{ name: "ds", filter: "entries.size < 0" }], maxtime: 150 });
     expectRolledBack(r, "quiescence", /^deadline: ds did not reach the requested state \(ds: its state filter is false\) after 150 ticks$/);
     expect(r.endedAt - r.requestedAt).toBe(150);
+    await finishes(live, "mixed");
+  });
+});
+
+describe("states and checks", () => {
+  it("waits for a protocol-free state a server declares, and refuses one a server does not declare", async () => {
+    const live = system("fsstress", 21);
+    expectCommitted(await updateAt(live, 200, { components: [{ name: "vfs", state: "protocol-free", hold: [{ from: "users" }] },
+      { name: "mfs", state: "protocol-free" }] }));
+    const r = await live.runUntil(live.update({ components: [{ name: "ds", state: "protocol-free" }] }), 1_000);
+    expect(r.outcome).toBe("rejected");
+    expect(r.reason).toMatch(/ds declares no protocol-free state/);
+    await finishes(live, "fsstress");
+  });
+
+  it("checks likely invariants learned by profiling: clean in fail mode, a broken one warns or rolls back", async () => {
+    const profile = readProfile(path.join(REPO, "fixtures/invariants"), "ds");
+    // A profile that learned wrongly that owners are endpoints of 1000 and up.
+    const strict = structuredClone(profile);
+    strict.locations["servers/ds/state.ts#entries[].owner"]!.check.min = 1000;
+    const live = new LiveSystem({ seed: 22, initArgv: ["mixed"], image: boot });
+    live.stage({ label: "profiled", image: boot, invariants: { ds: profile } });
+    live.stage({ label: "strict", image: boot, invariants: { ds: strict } });
+    live.system.boot();
+    const clean = await updateAt(live, 300, { components: [{ name: "ds", version: "profiled" }], likely: "fail" });
+    expectCommitted(clean);
+    expect(clean.components[0]!.warnings).toEqual([]);
+    const warned = await live.runUntil(live.update({ components: [{ name: "ds", version: "strict" }], likely: "warn" }), 2_000);
+    expectCommitted(warned);
+    expect(warned.components[0]!.warnings.join("\n")).toMatch(/entries\[.*\]\.owner/);
+    const failed = await live.runUntil(live.update({ components: [{ name: "ds", version: "strict" }], likely: "fail", digest: true }), 2_000);
+    expectRolledBack(failed, "checks", /likely invariants violated: .*owner/);
     await finishes(live, "mixed");
   });
 });
