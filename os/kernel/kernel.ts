@@ -511,9 +511,10 @@ export class Kernel {
   /**
    * Run until halted, out of ticks, or idle for good. Processes run as microtasks;
    * when none can run (all blocked in the kernel), time jumps to the next event.
-   * Stopping at `maxTicks` only pauses the scheduler at one of the loop's turns: a
-   * later run resumes exactly where this one stopped, so a run split into slices of
-   * any size does exactly what one run does (see `loop`).
+   * Stopping at `maxTicks` only pauses the scheduler, between two turns of the loop:
+   * a later run resumes exactly where this one stopped, so a run cut into slices of
+   * any size does what one run does (see `loop`). The one difference: a process's stray
+   * rejection still unreported where a run stops busy is reported there, not later.
    */
   async run(opts: RunOptions = {}): Promise<RunEnd> {
     process.on("unhandledRejection", this.onStrayRejection);
@@ -525,19 +526,27 @@ export class Kernel {
   }
 
   /**
-   * The loop takes turns, each once every microtask has run. A turn lets processes run
+   * The loop takes a turn each time every microtask has run. A turn lets processes run
    * for one tick: the scheduler dispatches until a trap finds the clock past the turn's
-   * tick, then pauses; what that batch set going runs on (a process's continuations
-   * cannot be held back), wake-ups wait in their queues, and the next turn resumes them.
-   * With none waiting, every process is blocked: the turn asks the watches (if something
-   * ran since they were last asked), else moves time to the next event. A run stops only
-   * at the start of a turn, before the turn changes anything, and a later run starts
-   * with that same turn: where a run is cut into slices never changes what happens.
+   * tick, then pauses; the continuations already set going run on (they cannot be held
+   * back) and wake-ups wait in their queues. If some wait, the next turn comes straight
+   * after the microtasks (a tick queued from a microtask runs once they all have) and
+   * resumes them. Else every process is blocked: the event loop turns first (I/O; Node
+   * reports stray rejections then), then the turn asks the watches (if something ran
+   * since they were last asked) or moves time to the next event. A run stops only where
+   * a turn begins, after the event loop has turned, and the next run begins with that
+   * same turn: where a run is cut never changes what happens.
    */
   private async loop(opts: RunOptions): Promise<RunEnd> {
     const clock = this.machine.clock;
     const deadline = opts.maxTicks ?? Infinity;
     for (;;) {
+      await resolved.then(() => new Promise<void>((r) => process.nextTick(r)));
+      if (this.sched.waiting && clock.now < deadline) {
+        this.sched.resume();
+        this.turnTick = clock.now;
+        continue;
+      }
       await new Promise<void>((r) => setImmediate(r));
       if (this.halted) return "halted";
       if (clock.now >= deadline) {
@@ -545,10 +554,10 @@ export class Kernel {
         return "ticks";
       }
       this.sched.resume();
-      if (!this.sched.waiting) {
+      if (!this.sched.waiting) { // else a stray rejection reported meanwhile ended a process
         if (this.watched.size > 0 && this.watchesAskedAt !== this.sched.dispatches) {
           // Every process is blocked: the moment to look again at those an update waits
-          // for. What that starts settles before time moves (the next turn).
+          // for. What that starts settles before time moves (a later turn).
           this.watchesAskedAt = this.sched.dispatches;
           for (const p of this.watched) this.checkWatch(p);
         } else {

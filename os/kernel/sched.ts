@@ -29,7 +29,10 @@ export class Scheduler {
     }
   }
 
-  /** Stop dispatching; wake-ups wait in their queues until `resume`. */
+  /**
+   * Stop dispatching; wake-ups wait in their queues until `resume`. The kernel pauses
+   * when a tick has passed and its run loop resumes once every microtask has run.
+   */
   pause(): void {
     this.paused = true;
   }

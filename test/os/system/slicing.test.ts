@@ -3,6 +3,12 @@ import { System } from "../../../os/boot/system.js";
 import { workloadReport } from "../../../cli/summary.js";
 import type { RunEnd } from "../../../os/kernel/kernel.js";
 
+/**
+ * Kernel.run({ maxTicks }) only pauses: a run cut into bounded slices, of any size, must
+ * do exactly what one unbounded run does (same event trace, end tick and console), even
+ * where a slice ends with the machine busy in the middle of a tick's work.
+ */
+
 /** Boot `initArgv` and run it to the end: in one run, or in runs of `slice` ticks each. */
 async function runToEnd(seed: number, initArgv: string[], slice?: number) {
   const sys = new System({ seed, initArgv });
