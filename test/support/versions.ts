@@ -26,10 +26,14 @@ export function buildVersion(dir: string, edits: Edits = {}): BuildImage {
       fs.writeFileSync(file, after);
     }
   }
-  const out = path.join(dir, "out");
-  const report = buildOs(root, out);
-  if (!report.ok) throw new Error(`build of ${root} failed:\n${report.diagnostics.map((d) => formatDiagnostic(d)).join("\n")}`);
-  return new BuildImage(out);
+  return buildTree(root, path.join(dir, "out"));
+}
+
+/** The instrumented build of the OS tree at `osRoot` into `outDir`; throws with the diagnostics if it fails. */
+export function buildTree(osRoot: string, outDir: string): BuildImage {
+  const report = buildOs(osRoot, outDir);
+  if (!report.ok) throw new Error(`build of ${osRoot} failed:\n${report.diagnostics.map(formatDiagnostic).join("\n")}`);
+  return new BuildImage(outDir);
 }
 
 /** `text` with `from` replaced by `to`; throws if `from` is not in it. */

@@ -6,14 +6,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
-import { buildOs } from "../../../instrumenter/build/build.js";
-import { BuildImage } from "../../../instrumenter/build/image.js";
-import { formatDiagnostic } from "../../../instrumenter/analyze/index.js";
+import type { BuildImage } from "../../../instrumenter/build/image.js";
 import type { System } from "../../../os/boot/system.js";
 import { type ProcessView, viewOf } from "../../../runtime/process-view.js";
+import { REPO } from "../../support/image.js";
+import { buildTree as buildInto } from "../../support/versions.js";
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export { REPO };
 export const OS_ROOT = path.join(REPO, "os");
 export const CHECKS_ROOT = path.join(REPO, "fixtures", "checks");
 
@@ -26,9 +25,7 @@ export interface TestBuild {
 /** Build an OS tree into a fresh temporary directory; throws with the diagnostics if it fails. */
 export function buildTree(osRoot: string): TestBuild {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proteos-runtime-"));
-  const report = buildOs(osRoot, dir);
-  if (!report.ok) throw new Error(`build of ${osRoot} failed:\n${report.diagnostics.map(formatDiagnostic).join("\n")}`);
-  return { image: new BuildImage(dir), dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { image: buildInto(osRoot, dir), dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The view of the process in `slot` of a running system booted from `image`. */

@@ -7,21 +7,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { types } from "node:util";
-import { buildOs } from "../../../instrumenter/build/build.js";
-import { BuildImage } from "../../../instrumenter/build/image.js";
+import type { BuildImage } from "../../../instrumenter/build/image.js";
 import type { ProcessView } from "../../../runtime/process-view.js";
+import { buildTree } from "../../support/versions.js";
 
 /** Build an OS tree into a fresh temporary directory; `cleanup` removes them all. */
 export function builder(prefix: string): { build(osRoot: string): BuildImage; cleanup(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   let n = 0;
   return {
-    build(osRoot) {
-      const out = path.join(dir, String(n++));
-      const report = buildOs(osRoot, out);
-      if (!report.ok) throw new Error(`build of ${osRoot} failed:\n${report.diagnostics.map((d) => d.message).join("\n")}`);
-      return new BuildImage(out);
-    },
+    build: (osRoot) => buildTree(osRoot, path.join(dir, String(n++))),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
