@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { System } from "../../../os/boot/system.js";
 import { checkLikely, formatLikelyViolation, Profiler } from "../../../runtime/check/likely.js";
 import {
@@ -15,20 +15,12 @@ import {
 } from "../../../runtime/check/profile.js";
 import { loadProgram } from "../../../runtime/load.js";
 import type { ProcessView } from "../../../runtime/process-view.js";
-import { buildTree, CHECKS_ROOT, inRealm, liveView, OS_ROOT, REPO, type TestBuild } from "../state/builds.js";
+import { inRealm, liveView, REPO, useBuilds } from "../state/builds.js";
 
-let osBuild: TestBuild;
-let checks: TestBuild;
+const builds = useBuilds();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "proteos-likely-"));
 
-beforeAll(() => {
-  osBuild = buildTree(OS_ROOT);
-  checks = buildTree(CHECKS_ROOT);
-});
-
 afterAll(() => {
-  osBuild?.dispose();
-  checks?.dispose();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -36,7 +28,7 @@ const S = "kinds/state.ts";
 
 /** A fresh copy of the fixture program, changed by `change` (realm code, the state module as `s`). */
 function kinds(change = ""): ProcessView {
-  const view = loadProgram(checks.image, "kinds");
+  const view = loadProgram(builds.checks, "kinds");
   inRealm(view, ["s"], change, view.realm.require(S));
   return view;
 }
@@ -168,7 +160,7 @@ describe("checking a profile", () => {
     const profile = profileKinds();
     const broken = kinds("for (const i of s.table.slots) i.ino = -1;");
     expect(checkLikely(broken, profile, "fail", { limit: 2 }).violations).toHaveLength(2);
-    expect(() => checkLikely(loadProgram(osBuild.image, "ds"), profile, "fail")).toThrow("likely invariants of kinds checked on ds");
+    expect(() => checkLikely(loadProgram(builds.os, "ds"), profile, "fail")).toThrow("likely invariants of kinds checked on ds");
   });
 });
 
@@ -208,14 +200,14 @@ describe("the committed profiles of the OS", () => {
   /** Run a workload from a seed no profile was learned from; check every server parked at its update point at each tick. */
   async function checkRun(initArgv: string[], ticks: number[]): Promise<number> {
     const byProgram = profiles();
-    const system = new System({ seed: 9, image: osBuild.image, initArgv });
+    const system = new System({ seed: 9, image: builds.os, initArgv });
     system.boot();
     let checked = 0;
     try {
       for (const tick of ticks) {
         await system.run(tick);
         for (let slot = 0; slot <= 6; slot++) {
-          const view = liveView(system, osBuild.image, slot);
+          const view = liveView(system, builds.os, slot);
           if (!view.rt.atUpdatePoint()) continue;
           const report = checkLikely(view, byProgram.get(view.program)!, "fail");
           expect(report.violations.map(formatLikelyViolation), `${view.program} at ${tick}`).toEqual([]);
@@ -237,11 +229,11 @@ describe("the committed profiles of the OS", () => {
   });
 
   it("catch broken state of a running server", async () => {
-    const system = new System({ seed: 9, image: osBuild.image, initArgv: ["mixed"] });
+    const system = new System({ seed: 9, image: builds.os, initArgv: ["mixed"] });
     system.boot();
     try {
       await system.run(400);
-      const view = liveView(system, osBuild.image, 1);
+      const view = liveView(system, builds.os, 1);
       const { vfs } = view.realm.require("servers/vfs/state.ts") as { vfs: { vnodes: Map<number, { refCount: number }> } };
       const vnode = [...vfs.vnodes.values()][0]!;
       vnode.refCount = 0;

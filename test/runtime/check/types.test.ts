@@ -3,31 +3,20 @@
  * program fixtures/checks/kinds (state of every kind, broken one value at a time),
  * objects of another realm, deep heaps, and the real servers at rest and while running.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { System } from "../../../os/boot/system.js";
 import { checkTypes, formatViolation, type TypeViolation } from "../../../runtime/check/types.js";
 import { loadProgram } from "../../../runtime/load.js";
 import type { ProcessView } from "../../../runtime/process-view.js";
-import { buildTree, CHECKS_ROOT, inRealm, liveView, OS_ROOT, type TestBuild } from "../state/builds.js";
+import { inRealm, liveView, useBuilds } from "../state/builds.js";
 
-let osBuild: TestBuild;
-let checks: TestBuild;
-
-beforeAll(() => {
-  osBuild = buildTree(OS_ROOT);
-  checks = buildTree(CHECKS_ROOT);
-});
-
-afterAll(() => {
-  osBuild?.dispose();
-  checks?.dispose();
-});
+const builds = useBuilds();
 
 const STATE = "kinds/state.ts";
 
 /** A fresh copy of the fixture program, and its variables. */
 function kinds() {
-  const view = loadProgram(checks.image, "kinds");
+  const view = loadProgram(builds.checks, "kinds");
   const { get, set } = view.rt.accessors(STATE)!;
   /** Run code in the realm with the state module's exports as `s`. */
   const run = <T = unknown>(body: string): T => inRealm<T>(view, ["s"], body, view.realm.require(STATE));
@@ -168,21 +157,21 @@ describe("objects of another realm", () => {
 describe("the real servers", () => {
   it("conform as loaded", () => {
     for (const program of ["pm", "vfs", "mfs", "rs", "ds", "blk", "tty"]) {
-      const report = checkTypes(loadProgram(osBuild.image, program));
+      const report = checkTypes(loadProgram(builds.os, program));
       expect(report.violations.map(formatViolation), program).toEqual([]);
       expect(report.objectsChecked, program).toBeGreaterThan(0);
     }
   });
 
   it("conform while mixed runs, whenever they are request-free", async () => {
-    const system = new System({ seed: 3, image: osBuild.image, initArgv: ["mixed"] });
+    const system = new System({ seed: 3, image: builds.os, initArgv: ["mixed"] });
     system.boot();
     let checked = 0;
     try {
       for (const tick of [200, 500, 800, 1100]) {
         await system.run(tick);
         for (let slot = 0; slot <= 6; slot++) {
-          const view = liveView(system, osBuild.image, slot);
+          const view = liveView(system, builds.os, slot);
           if (!view.rt.requestFree()) continue;
           expect(checkTypes(view).violations.map(formatViolation), `${view.program} at ${tick}`).toEqual([]);
           checked++;

@@ -3,25 +3,17 @@
  * filter is compiled, and evaluation on live state, on the fixture programs of
  * fixtures/checks and on real servers of the OS.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { compileFilter, FilterError } from "../../../runtime/filter/index.js";
 import { loadProgram } from "../../../runtime/load.js";
 import type { ProcessView } from "../../../runtime/process-view.js";
-import { buildTree, CHECKS_ROOT, inRealm, OS_ROOT, type TestBuild } from "../state/builds.js";
+import { inRealm, useBuilds } from "../state/builds.js";
 
-let osBuild: TestBuild;
-let checks: TestBuild;
+const builds = useBuilds();
 let kinds: ProcessView;
 
 beforeAll(() => {
-  osBuild = buildTree(OS_ROOT);
-  checks = buildTree(CHECKS_ROOT);
-  kinds = loadProgram(checks.image, "kinds");
-});
-
-afterAll(() => {
-  osBuild?.dispose();
-  checks?.dispose();
+  kinds = loadProgram(builds.checks, "kinds");
 });
 
 /** The FilterError compiling `source` throws. */
@@ -140,7 +132,7 @@ describe("the filter language", () => {
 
 describe("checking a filter against the metadata", () => {
   it("rejects a name that is no variable, suggesting the nearest", () => {
-    const vfs = loadProgram(osBuild.image, "vfs");
+    const vfs = loadProgram(builds.os, "vfs");
     expect(rejection("vfz.filps.size == 0", vfs).message).toBe([
       "state filter: 'vfz' is not a variable of vfs (did you mean 'vfs'?)",
       "  vfz.filps.size == 0",
@@ -150,7 +142,7 @@ describe("checking a filter against the metadata", () => {
   });
 
   it("resolves a name several modules declare to the entry folder's, and lists the candidates otherwise", () => {
-    const twins = loadProgram(checks.image, "twins");
+    const twins = loadProgram(builds.checks, "twins");
     const count = compileFilter("count == 0", twins.metadata);
     expect(count.variables).toEqual(["twins/app/state.ts#count"]);
     expect(count.evaluate(twins)).toBe(true);
@@ -207,7 +199,7 @@ describe("checking a filter against the metadata", () => {
 
 describe("evaluating a filter on live state", () => {
   it("reads a real server's state, and sees it change", () => {
-    const vfs = loadProgram(osBuild.image, "vfs");
+    const vfs = loadProgram(builds.os, "vfs");
     const filter = compileFilter("vfs.filps.size == 0 && vfs.nextDeviceRequest >= 1", vfs.metadata);
     expect(filter.evaluate(vfs)).toBe(true);
     const filps = vfs.rt.accessors("servers/vfs/state.ts")!.get.vfs!() as { filps: Set<unknown> };
@@ -216,7 +208,7 @@ describe("evaluating a filter on live state", () => {
   });
 
   it("makes a fault false and reports where it happened", () => {
-    const vfs = loadProgram(osBuild.image, "vfs");
+    const vfs = loadProgram(builds.os, "vfs");
     const faults: FilterError[] = [];
     expect(compileFilter("vfs.root.refCount > 0", vfs.metadata).evaluate(vfs, (f) => faults.push(f))).toBe(false);
     expect(faults.map((f) => f.message)).toEqual([
@@ -228,7 +220,7 @@ describe("evaluating a filter on live state", () => {
   });
 
   it("faults on values that are not what their types say, without running the program's code", () => {
-    const view = loadProgram(checks.image, "kinds");
+    const view = loadProgram(builds.checks, "kinds");
     const faults: string[] = [];
     const onFault = (f: FilterError) => faults.push(f.reason);
     const { set } = view.rt.accessors("kinds/state.ts")!;
@@ -244,7 +236,7 @@ describe("evaluating a filter on live state", () => {
   });
 
   it("refuses to run on another program's process", () => {
-    const vfs = loadProgram(osBuild.image, "vfs");
+    const vfs = loadProgram(builds.os, "vfs");
     expect(() => compileFilter("!ready", kinds.metadata).evaluate(vfs)).toThrow("state filter for kinds evaluated on vfs");
   });
 });

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import type { BuildImage } from "../../../instrumenter/build/image.js";
 import type { System } from "../../../os/boot/system.js";
 import { type ProcessView, viewOf } from "../../../runtime/process-view.js";
@@ -26,6 +27,31 @@ export interface TestBuild {
 export function buildTree(osRoot: string): TestBuild {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proteos-runtime-"));
   return { image: buildInto(osRoot, dir), dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The builds a test file of the runtime works on, made once for the file (beforeAll)
+ * and removed after it: `os` the real OS, `checks` fixtures/checks.
+ */
+export function useBuilds(): { readonly os: BuildImage; readonly checks: BuildImage } {
+  let os: TestBuild | undefined;
+  let checks: TestBuild | undefined;
+  beforeAll(() => {
+    os = buildTree(OS_ROOT);
+    checks = buildTree(CHECKS_ROOT);
+  });
+  afterAll(() => {
+    os?.dispose();
+    checks?.dispose();
+  });
+  return {
+    get os() {
+      return os!.image;
+    },
+    get checks() {
+      return checks!.image;
+    },
+  };
 }
 
 /** The view of the process in `slot` of a running system booted from `image`. */

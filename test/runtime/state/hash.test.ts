@@ -3,30 +3,19 @@
  * in the same state (the fixture program, the real servers, two runs of the OS from the
  * same seed), different after any change, sharing and order included.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { System } from "../../../os/boot/system.js";
 import { loadProgram } from "../../../runtime/load.js";
 import type { ProcessView } from "../../../runtime/process-view.js";
 import { stateHash } from "../../../runtime/state/hash.js";
 import { firstDifference, formatDifference, stateSnapshot } from "../../../runtime/state/snapshot.js";
-import { buildTree, CHECKS_ROOT, inRealm, liveView, OS_ROOT, type TestBuild } from "./builds.js";
+import { inRealm, liveView, useBuilds } from "./builds.js";
 
-let osBuild: TestBuild;
-let checks: TestBuild;
-
-beforeAll(() => {
-  osBuild = buildTree(OS_ROOT);
-  checks = buildTree(CHECKS_ROOT);
-});
-
-afterAll(() => {
-  osBuild?.dispose();
-  checks?.dispose();
-});
+const builds = useBuilds();
 
 /** A fresh copy of the fixture program, after running `change` in it with its state module as `s`. */
 function kinds(change = ""): ProcessView {
-  const view = loadProgram(checks.image, "kinds");
+  const view = loadProgram(builds.checks, "kinds");
   inRealm(view, ["s"], change, view.realm.require("kinds/state.ts"));
   return view;
 }
@@ -47,19 +36,19 @@ describe("two copies in the same state", () => {
 
   it("hash alike for every real server as loaded", () => {
     for (const program of ["pm", "vfs", "mfs", "rs", "ds", "blk", "tty"]) {
-      expect(stateHash(loadProgram(osBuild.image, program)), program).toBe(stateHash(loadProgram(osBuild.image, program)));
+      expect(stateHash(loadProgram(builds.os, program)), program).toBe(stateHash(loadProgram(builds.os, program)));
     }
   });
 
   it("hash alike in two runs of the OS from the same seed, and change as the system runs", async () => {
     const hashes = async (ticks: number[]) => {
-      const system = new System({ seed: 4, image: osBuild.image, initArgv: ["mixed"] });
+      const system = new System({ seed: 4, image: builds.os, initArgv: ["mixed"] });
       system.boot();
       const out: string[][] = [];
       try {
         for (const tick of ticks) {
           await system.run(tick);
-          out.push([0, 1, 2, 3, 4, 5, 6].map((slot) => stateHash(liveView(system, osBuild.image, slot))));
+          out.push([0, 1, 2, 3, 4, 5, 6].map((slot) => stateHash(liveView(system, builds.os, slot))));
         }
       } finally {
         system.machine.powerOff();
