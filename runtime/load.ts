@@ -8,6 +8,7 @@ import { EINVAL } from "../os/include/errno.js";
 import type { BuildImage } from "../instrumenter/build/image.js";
 import { Realm, type HostTrap } from "../os/kernel/realm.js";
 import { type ProcessView, viewOf } from "./process-view.js";
+import { errorMessage } from "./error-message.js";
 
 export function loadProgram(image: BuildImage, program: string, seed = 1): ProcessView {
   const entry = image.program(program);
@@ -21,7 +22,7 @@ export function loadProgram(image: BuildImage, program: string, seed = 1): Proce
     try {
       return realm!.require(path);
     } catch (err) {
-      return `loading '${path}' failed: ${(err as Error)?.message ?? String(err)}`;
+      return `loading '${path}' failed: ${errorMessage(err)}`;
     }
   };
   realm = new Realm(image, trap, seed, `${program}:standalone`);

@@ -8,6 +8,7 @@ import type { Variable } from "../../instrumenter/metadata/schema.js";
 import type { ProcessView } from "../process-view.js";
 import { type Path, variablePath } from "./path.js";
 import { ownSlot } from "./values.js";
+import { errorMessage } from "../error-message.js";
 
 /**
  * A variable's current value, or why it cannot be read. `loaded` is false when its
@@ -51,6 +52,6 @@ export function readVariable(view: ProcessView, module: string, variable: Variab
     return { ok: true, value: get() };
   } catch (err) {
     // A `let` read before its declaration ran (the module's top level failed or has not finished).
-    return { ok: false, loaded: true, problem: `${module}#${variable.name} cannot be read: ${(err as Error)?.message ?? String(err)}` };
+    return { ok: false, loaded: true, problem: `${module}#${variable.name} cannot be read: ${errorMessage(err)}` };
   }
 }

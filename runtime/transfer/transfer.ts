@@ -15,6 +15,7 @@ import { TransferError } from "./errors.js";
 import { findPath } from "./paths.js";
 import type { TransferPlan, VariablePlan } from "./plan.js";
 import { Walker } from "./walk.js";
+import { errorMessage } from "../error-message.js";
 
 export interface TransferOptions {
   /** A `performance.now()` time: past it the transfer stops with a TransferError of kind "deadline". */
@@ -140,6 +141,6 @@ function at<T>(path: string, step: () => T): T {
     return step();
   } catch (e) {
     if (e instanceof TransferError) throw e.at(path);
-    throw new TransferError("unsupported", path, (e as Error)?.message ?? String(e), { cause: e });
+    throw new TransferError("unsupported", path, errorMessage(e), { cause: e });
   }
 }

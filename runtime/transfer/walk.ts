@@ -14,6 +14,7 @@ import { TransferError } from "./errors.js";
 import { Helpers } from "./helpers.js";
 import type { TypePair } from "./pair.js";
 import { elementStep, entryStep, fieldStep, setStep } from "./paths.js";
+import { errorMessage } from "../error-message.js";
 
 /** Estimated bytes (see README): an object's header, one slot (field, element), a string's header. */
 const OBJECT_BYTES = 16;
@@ -170,7 +171,7 @@ export class Walker {
       result = transformer(old, h);
     } catch (e) {
       if (e instanceof TransferError) throw e;
-      throw new TransferError("transformer", "", `the transformer of ${name} threw: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+      throw new TransferError("transformer", "", `the transformer of ${name} threw: ${errorMessage(e)}`, { cause: e });
     } finally {
       this.nesting--;
     }
@@ -228,7 +229,7 @@ export class Walker {
   /** A TransferError for a failure while filling `old` at `step`, placed at its path. */
   fail(e: unknown, old: object, step: string): TransferError {
     if (e instanceof TransferError) return e.path !== "" ? e : e.at(this.locate(old) + step);
-    return new TransferError("unsupported", this.locate(old) + step, `${(e as Error)?.message ?? String(e)}`, { cause: e });
+    return new TransferError("unsupported", this.locate(old) + step, errorMessage(e), { cause: e });
   }
 
   private primitive(v: unknown, c: Conv): unknown {

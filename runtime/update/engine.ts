@@ -40,9 +40,9 @@ export class LiveUpdateEngine implements LiveUpdater {
     this.versions.set(version.label, version);
   }
 
-  /** The label of the version `program` runs. */
-  versionOf(program: string): string {
-    return (this.running.get(program) ?? this.versions.get(BOOT_VERSION)!).label;
+  /** The version `program` runs. */
+  versionOf(program: string): Version {
+    return this.running.get(program) ?? this.versions.get(BOOT_VERSION)!;
   }
 
   start(requestJson: string, requester: Proc): { id: number } | { errno: number; reason: string } {
@@ -107,7 +107,7 @@ export class LiveUpdateEngine implements LiveUpdater {
     if (!isVersioned(oldImage)) {
       throw new Error(`${c.name} runs from a plain build: live update needs an instrumented build (proteos build)`);
     }
-    const from = this.running.get(proc.program) ?? this.versions.get(BOOT_VERSION)!;
+    const from = this.versionOf(proc.program);
     const version = c.version === undefined ? from : this.versions.get(c.version);
     if (!version) throw new Error(`no version "${c.version}" is staged (staged: ${[...this.versions.keys()].join(", ")})`);
     if (!version.image.program(proc.program)) throw new Error(`version "${version.label}" has no program "${proc.program}"`);

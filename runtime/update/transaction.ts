@@ -31,6 +31,7 @@ import type { HoldBack } from "./interface-filter.js";
 import { type ComponentReport, type Outcome, PhaseClock, type PhaseName, type UpdateReport } from "./report.js";
 import type { PredefinedState } from "./request.js";
 import type { Version } from "./versions.js";
+import { errorMessage } from "../error-message.js";
 
 /** One component of an update, from request to the end. */
 export interface Member {
@@ -109,7 +110,7 @@ export class Transaction {
         try {
           return this.inRequestedState(m);
         } catch (err) {
-          this.rollback(`checking the state of ${m.name} failed: ${messageOf(err)}`);
+          this.rollback(`checking the state of ${m.name} failed: ${errorMessage(err)}`);
           return false;
         }
       },
@@ -228,7 +229,7 @@ export class Transaction {
         if (m.heldDigest) m.report.digest = { before: m.heldDigest.persistent, after: stateHash(m.newView!, { skipTransient: true }) };
       }
     } catch (err) {
-      this.rollback(`${phase} of ${at.name}: ${messageOf(err)}`, phase);
+      this.rollback(`${phase} of ${at.name}: ${errorMessage(err)}`, phase);
       return;
     }
     this.clock.begin("commit");
@@ -365,16 +366,6 @@ export function callDeclared(view: ProcessView, name: string): unknown {
   const fn = view.entryExports[name];
   if (typeof fn !== "function") return undefined;
   return (fn as () => unknown)();
-}
-
-function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  try {
-    const e = err as { message?: unknown };
-    return typeof e?.message === "string" ? e.message : String(err);
-  } catch {
-    return "unprintable error";
-  }
 }
 
 function sum<T>(xs: readonly T[], f: (x: T) => number): number {
