@@ -10,8 +10,8 @@ import { relativeModulePath } from "../../os/boot/plain-image.js";
 import { type Metadata, parseMetadata } from "../metadata/schema.js";
 import { mapStack } from "../transform/index.js";
 import {
-  CorruptBuildError, type Manifest, type ModuleOutput, mapFile, metadataFile, moduleFile, readChecked, readManifest,
-  RUNTIME_MODULE,
+  CorruptBuildError, type Manifest, type ModuleOutput, mapFile, metadataFile, moduleFile, programFingerprint, readChecked,
+  readManifest, RUNTIME_MODULE,
 } from "./manifest.js";
 
 export class BuildImage implements ImageSource {
@@ -74,5 +74,13 @@ export class BuildImage implements ImageSource {
     const p = Object.hasOwn(this.manifest.programs, program) ? this.manifest.programs[program] : undefined;
     if (!p) throw new Error(`no program "${program}" in the build in ${this.outDir}`);
     return parseMetadata(this.checked(metadataFile(program), p.metadataHash));
+  }
+
+  /** The identity of a program's version (see `programFingerprint`). */
+  fingerprint(program: string): string {
+    const p = Object.hasOwn(this.manifest.programs, program) ? this.manifest.programs[program] : undefined;
+    if (!p) throw new Error(`no program "${program}" in the build in ${this.outDir}`);
+    return programFingerprint({ modules: p.modules, codeHash: (m) => this.manifest.modules[m]!.codeHash,
+      runtimeCodeHash: this.manifest.runtime.codeHash, metadataHash: p.metadataHash });
   }
 }

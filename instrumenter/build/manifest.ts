@@ -153,3 +153,14 @@ export function readChecked(outDir: string, rel: string, expected: string): { te
   }
   return { text: bytes.toString("utf8") };
 }
+
+/**
+ * What identifies a program's version: the code of every module it loads (the runtime
+ * included) and its state metadata. Independent of where the tree was built (outputs do
+ * not depend on the OS root), so the same source gives the same fingerprint anywhere.
+ */
+export function programFingerprint(p: { modules: readonly string[]; codeHash: (module: string) => string;
+  runtimeCodeHash: string; metadataHash: string }): string {
+  const lines = p.modules.map((m) => `${m} ${p.codeHash(m)}`);
+  return sha256([`${RUNTIME_MODULE} ${p.runtimeCodeHash}`, ...lines, `metadata ${p.metadataHash}`].join("\n"));
+}

@@ -4,10 +4,15 @@
  * discards the new realm (the old one was only read, so it simply resumes).
  */
 import type { PlannedChange } from "./changes.js";
+import type { TransferPlan } from "./plan.js";
 
-/** Changes the transfer cannot make alone, and no transformer covers. */
+/**
+ * Changes the transfer cannot make alone, and no transformer covers. `plan` is the plan
+ * as far as it could be made (every change placed), for tools that report all of it.
+ */
 export class TransferPlanError extends Error {
-  constructor(readonly uncovered: readonly PlannedChange[], readonly problems: readonly string[] = []) {
+  constructor(readonly uncovered: readonly PlannedChange[], readonly problems: readonly string[] = [],
+    readonly plan?: TransferPlan) {
     const lines = [
       ...uncovered.map((c) => `${c.location}: ${c.detail} (${c.kind}); ${c.verdict === "unsupported"
         ? `cannot be transferred: a transformer (${c.fix}) must make the new value` : `needs a transformer: ${c.fix}`}`),

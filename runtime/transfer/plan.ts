@@ -56,8 +56,9 @@ export function planTransfer(oldMeta: Metadata, newMeta: Metadata, transformers:
   const changes = placeChanges(variables);
   const uncovered = changes.filter((c) => c.verdict !== "auto" && c.coveredBy === null);
   const problems = unusedTransformers(transformers, variables, pairing.newTypes);
-  if (uncovered.length > 0 || problems.length > 0) throw new TransferPlanError(uncovered, problems);
-  return { program: newMeta.program, variables, changes, pairing };
+  const plan = { program: newMeta.program, variables, changes, pairing };
+  if (uncovered.length > 0 || problems.length > 0) throw new TransferPlanError(uncovered, problems, plan);
+  return plan;
 }
 
 function pairVariables(oldMeta: Metadata, newMeta: Metadata, pairing: Pairing,

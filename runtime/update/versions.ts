@@ -11,6 +11,8 @@ import type { Transformers } from "../transfer/transformers.js";
 /** An image that can say what the state of its programs is: an instrumented build. */
 export interface VersionedImage extends ImageSource {
   metadata(program: string): Metadata;
+  /** The identity of a program's version: its code and state layout (instrumenter/build/manifest.ts). */
+  fingerprint(program: string): string;
 }
 
 export function isVersioned(image: ImageSource): image is VersionedImage {
