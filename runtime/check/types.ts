@@ -6,14 +6,16 @@
  *
  * The walk is type-directed and iterative (an explicit stack of value, declared type and
  * where it was found: heaps reach a million objects in depth). Each object is checked once
- * per type it is reached as, so sharing and cycles cost nothing extra. Values are read as
- * ../state/values.ts reads them: no getter, trap or method of the program runs.
+ * per type it is reached as (a union's value as the member it is), so sharing and cycles
+ * cost nothing extra. Values are read as ../state/values.ts reads them: no getter, trap or
+ * method of the program runs.
  *
  * It runs in an update's downtime, over heaps of a million objects: each type is compiled
  * once into a plan (its descriptor resolved, its fields, members and elements as plans),
  * the stack is a set of parallel arrays (nothing is allocated per value), an object's kind
  * is found once (kept with the types it was checked as), and a path is a node per object
- * walked into, written out only when a violation is reported.
+ * walked into (an element's index kept as a number), written out only when a violation
+ * is reported.
  *
  * What conforms, by descriptor kind:
  *   primitive, literal, enum, enumMember   typeof and value
@@ -149,6 +151,23 @@ function stepOf(ref: StepRef): Step {
   return ref >= 0 ? { kind: "index", index: ref } : { kind: "mapKey", entry: -ref - 1 };
 }
 
+/**
+ * Where a value is, as the walk keeps it: a Path whose steps may be StepRefs (an element
+ * walked into costs no Step); made a Path only when a violation is reported.
+ */
+interface Where {
+  readonly parent: Where | null;
+  readonly step: StepRef;
+}
+
+function pathOf(where: Where): Path {
+  const chain: Where[] = [];
+  for (let w: Where | null = where; w !== null; w = w.parent) chain.push(w);
+  let path: Path | null = null;
+  for (let i = chain.length - 1; i >= 0; i--) path = { parent: path, step: stepOf(chain[i]!.step) };
+  return path!;
+}
+
 class TypeChecker {
   private readonly metadata: Metadata;
   private readonly typeOf: (obj: object) => string | undefined;
@@ -158,7 +177,7 @@ class TypeChecker {
   /** The stack: value, plan (null: only the realm is checked), the path of what holds it, and the step to it. */
   private readonly values: unknown[] = [];
   private readonly types: (Plan | null)[] = [];
-  private readonly parents: (Path | null)[] = [];
+  private readonly parents: (Where | null)[] = [];
   private readonly steps: StepRef[] = [];
   private sp = 0;
   /** Every object met: FOREIGN, a number (see KIND_SPAN) or, for the few reached as several types, a SeenMany. */
@@ -169,9 +188,9 @@ class TypeChecker {
   private readonly chainEnds = new Map<object, object | null>();
 
   /** The value being checked: where it is (its path made once something below it needs one). */
-  private parent: Path | null = null;
+  private parent: Where | null = null;
   private step: StepRef = 0;
-  private node: Path | null = null;
+  private node: Where | null = null;
 
   constructor(private readonly view: ProcessView, private readonly opts: CheckOptions) {
     this.metadata = view.metadata;
@@ -282,7 +301,7 @@ class TypeChecker {
 
   // ---- the stack and paths ----
 
-  private push(parent: Path | null, step: StepRef, value: unknown, plan: Plan | null): void {
+  private push(parent: Where | null, step: StepRef, value: unknown, plan: Plan | null): void {
     const i = this.sp++;
     this.values[i] = value;
     this.types[i] = plan;
@@ -295,17 +314,17 @@ class TypeChecker {
     const i = this.sp++;
     this.values[i] = value;
     this.types[i] = plan;
-    this.parents[i] = this.node ??= { parent: this.parent, step: stepOf(this.step) };
+    this.parents[i] = this.node ??= { parent: this.parent, step: this.step };
     this.steps[i] = step;
   }
 
   /** The path of the value being checked. */
-  private here(): Path {
-    return this.node ??= { parent: this.parent, step: stepOf(this.step) };
+  private here(): Where {
+    return this.node ??= { parent: this.parent, step: this.step };
   }
 
-  private reportAt(parent: Path | null, step: StepRef, expected: string, found: string): void {
-    if (!this.full()) this.violations.push({ path: formatPath({ parent, step: stepOf(step) }), expected, found });
+  private reportAt(parent: Where | null, step: StepRef, expected: string, found: string): void {
+    if (!this.full()) this.violations.push({ path: formatPath(pathOf({ parent, step })), expected, found });
   }
 
   /** Report at the value being checked. */
@@ -324,7 +343,7 @@ class TypeChecker {
 
   // ---- checking ----
 
-  private check(value: unknown, plan: Plan | null, parent: Path | null, step: StepRef): void {
+  private check(value: unknown, plan: Plan | null, parent: Where | null, step: StepRef): void {
     this.parent = parent;
     this.step = step;
     this.node = null;
@@ -340,13 +359,18 @@ class TypeChecker {
         this.seen.set(value, FOREIGN);
         return;
       }
-      this.seen.set(value, KIND_CODE[kind] + (plan === null ? 0 : KIND_SPAN * (plan.index + 1)));
-      if (plan === null) return this.checkRealmOnly(value, kind);
-      return this.checkAs(value, kind, plan);
+      if (plan === null) {
+        this.seen.set(value, KIND_CODE[kind]);
+        return this.checkRealmOnly(value, kind);
+      }
+      const as = this.memberOf(value, kind, plan);
+      this.seen.set(value, KIND_CODE[kind] + KIND_SPAN * (as.index + 1));
+      return this.checkAs(value, kind, as);
     }
     if (seen === FOREIGN) return;
     const kind = KINDS[typeof seen === "number" ? seen % KIND_SPAN : seen.kind]!;
     if (plan === null) return this.checkRealmOnly(value, kind);
+    plan = this.memberOf(value, kind, plan);
     // Checked as this type already (through another reference, or around a cycle)?
     if (typeof seen === "number") {
       const first = Math.floor(seen / KIND_SPAN) % PLAN_SPAN;
@@ -361,6 +385,21 @@ class TypeChecker {
       seen.plans.add(plan.index);
     }
     this.checkAs(value, kind, plan);
+  }
+
+  /**
+   * The type an object is checked as: a union's member it is (on the surface), so that
+   * an object reached as both the union and the member is walked once; a union none of
+   * whose members it is stays (checking it reports the mismatch).
+   */
+  private memberOf(value: object, kind: ValueKind, plan: Plan): Plan {
+    let as = plan;
+    while (as.d.kind === "union") {
+      const member = this.chooseMember(value, kind, as);
+      if (member === undefined) break;
+      as = member;
+    }
+    return as;
   }
 
   private checkAs(value: unknown, kind: ValueKind, plan: Plan): void {

@@ -16,6 +16,7 @@ import { type Initializer, Initializers } from "./initializers.js";
 import type { FieldSource, TypePair, UnionMember } from "./pair.js";
 import type { TransferPlan } from "./plan.js";
 import { type ObjectKind, RealmKinds } from "./realms.js";
+import { type Shape, Shapes } from "./shapes.js";
 import type { TypeTransformer } from "./transformers.js";
 
 export type ConvKind =
@@ -74,6 +75,15 @@ export interface BoundMember {
 
 type Constructor = new (...args: never[]) => object;
 
+/** A plain object's own keys in one order: each key's field (null: an index key, or dropped), and what its new objects are made by. */
+export interface KeyOrder {
+  readonly keys: readonly string[];
+  readonly fields: ReadonlyArray<BoundField | null>;
+  readonly shape: Shape | null;
+}
+
+const NO_ORDER: KeyOrder = { keys: [], fields: [], shape: null };
+
 export class Conv {
   /** Values rebuilt by it. */
   count = 0;
@@ -93,9 +103,11 @@ export class Conv {
   fields: BoundField[] = [];
   /** The fields by their old names. */
   byOldName: ReadonlyMap<string, BoundField> = new Map();
-  /** Plain objects: the last key order met, and its fields (null: an index key, or dropped). */
-  lastKeys: string[] = [];
-  lastFields: Array<BoundField | null> = [];
+  /** Plain objects: the last key order met (objects of one type mostly share one), and every order met, by its keys joined with NUL. */
+  lastOrder: KeyOrder = NO_ORDER;
+  orders: Map<string, KeyOrder> | null = null;
+  /** Classes: what their new objects are made by (null: made empty), once asked. */
+  shape: Shape | null | undefined = undefined;
   /** Index signature values; elements of arrays and sets, a tuple's rest; map keys and values. */
   index: Conv | null = null;
   element: Conv | null = null;
@@ -128,6 +140,7 @@ export class Binder {
   readonly oldKinds: RealmKinds;
   readonly newKinds: RealmKinds;
   readonly initializers: Initializers;
+  private readonly shapes: Shapes;
   /** Values copied as they are, and values by their own type when they have one. */
   readonly opaque = new Conv("opaque", null);
   readonly dynamic = new Conv("dynamic", null);
@@ -144,6 +157,7 @@ export class Binder {
     this.oldKinds = new RealmKinds(from.intrinsics);
     this.newKinds = new RealmKinds(to.intrinsics);
     this.initializers = new Initializers(to);
+    this.shapes = new Shapes(to);
   }
 
   /** The Conv of a pair (its parts bound too). */
@@ -158,6 +172,41 @@ export class Binder {
     const conv = this.bases.get(pair) ?? this.make(pair, true);
     this.drain();
     return conv;
+  }
+
+  /**
+   * A plain object's key order under `c` (an object Conv, not a class's): which field
+   * each key is, and the Shape of its new objects, whose fields are the keys the walk
+   * assigns (Walker.fillKeys: a field with a Conv under its new name, an index key as it is).
+   */
+  order(c: Conv, keys: readonly string[]): KeyOrder {
+    const id = keys.join("\u0000");
+    c.orders ??= new Map();
+    let order = c.orders.get(id);
+    if (!order) {
+      const fields = keys.map((k) => c.byOldName.get(k) ?? null);
+      const names: string[] = [];
+      keys.forEach((k, i) => {
+        const f = fields[i]!;
+        if (f === null ? c.index !== null : f.conv !== null) names.push(f === null ? k : f.name);
+      });
+      order = { keys, fields, shape: c.proto === null ? null : this.shapes.of(c.proto, names) };
+      c.orders.set(id, order);
+    }
+    return order;
+  }
+
+  /**
+   * What a class's new objects are made by: a Shape with the fields Walker.fillFields
+   * sets, in its order; none if a field has an initializer, which must not find the
+   * fields after it already there.
+   */
+  classShape(c: Conv): Shape | null {
+    if (c.shape === undefined) {
+      c.shape = c.proto === null || c.fields.some((f) => f.source === "initializer") ? null
+        : this.shapes.of(c.proto, c.fields.filter((f) => f.source !== "none").map((f) => f.name));
+    }
+    return c.shape;
   }
 
   /** Every Conv of a pair made so far (for the result's counts). */

@@ -9,7 +9,7 @@
  * methods (Map.prototype.forEach, …), never through the old realm's own code.
  */
 import type { ProcessView } from "../process-view.js";
-import type { Binder, BoundField, Conv } from "./conv.js";
+import type { Binder, BoundField, Conv, KeyOrder } from "./conv.js";
 import { TransferError } from "./errors.js";
 import { Helpers } from "./helpers.js";
 import type { TypePair } from "./pair.js";
@@ -31,6 +31,9 @@ const setForEach = Set.prototype.forEach;
 const dateGetTime = Date.prototype.getTime;
 
 const noFields: ReadonlyArray<BoundField | null> = [];
+
+/** Arrays up to this length are made with their length (see Walker.newArray). */
+const PREALLOCATED_ELEMENTS = 1024;
 
 /**
  * How deep transformers may run inside one another. Only a transformer of a type whose
@@ -55,8 +58,8 @@ export class Walker {
   readonly copies = new Map<object, unknown>();
   objects = 0;
   bytes = 0;
-  /** The work stack, three slots a task: old object, new object, the Conv filling it. */
-  private readonly stack: Array<Obj | Conv> = [];
+  /** The work stack, four slots a task: old object, new object, the Conv filling it, a plain object's key order (else null). */
+  private readonly stack: Array<Obj | Conv | KeyOrder | null> = [];
   /** `const` objects of the new version being filled in place: their added fields keep their values. */
   private readonly inPlace = new Set<object>();
   private readonly TYPE: symbol;
@@ -109,11 +112,12 @@ export class Walker {
     let steps = 0;
     const stack = this.stack;
     while (stack.length > 0) {
+      const order = stack.pop() as KeyOrder | null;
       const c = stack.pop() as Conv;
       const copy = stack.pop() as Obj;
       const old = stack.pop() as Obj;
       switch (c.kind) {
-        case "object": this.fillObject(old, copy, c); break;
+        case "object": this.fillObject(old, copy, c, order); break;
         case "array": this.fillArray(old, copy as unknown as unknown[], c); break;
         case "tuple": this.fillTuple(old, copy as unknown as unknown[], c); break;
         case "map": this.fillMap(old, copy as unknown as Map<unknown, unknown>, c); break;
@@ -152,7 +156,7 @@ export class Walker {
     } else {
       this.empty(existing as Obj);
       this.inPlace.add(existing);
-      this.stack.push(old as Obj, existing as Obj, t);
+      this.stack.push(old as Obj, existing as Obj, t, this.plainOrder(old as Obj, t));
     }
     this.copies.set(old, existing);
     t.count++;
@@ -271,15 +275,16 @@ export class Walker {
       t = this.binder.dispatch(old, proto, c);
     }
     let copy: Obj;
+    let order: KeyOrder | null = null;
     switch (t.kind) {
       case "object":
-        copy = t.errorBase !== null ? this.binder.errorShell(t.errorBase, t.ctor!) as Obj
-          : this.objectCreate(proto === null ? null : t.proto);
+        order = this.plainOrder(old, t);
+        copy = this.newObject(old, proto, t, order);
         break;
-      case "array": case "tuple": copy = new this.RArray() as unknown as Obj; break;
-      case "map": copy = new this.RMap() as unknown as Obj; break;
-      case "set": copy = new this.RSet() as unknown as Obj; break;
-      case "error": copy = Reflect.construct(t.ctor!, []) as Obj; break;
+      case "array": case "tuple": copy = this.tagged(old, t, this.newArray((old as unknown as unknown[]).length)); break;
+      case "map": copy = this.tagged(old, t, new this.RMap()); break;
+      case "set": copy = this.tagged(old, t, new this.RSet()); break;
+      case "error": copy = this.tagged(old, t, Reflect.construct(t.ctor!, [])); break;
       case "date": return this.leaf(old, t, new this.RDate(dateGetTime.call(old)));
       case "regexp": return this.leaf(old, t, this.regexp(old as unknown as RegExp));
       case "arrayBuffer": return this.leaf(old, t, this.buffer(old as unknown as ArrayBuffer));
@@ -288,14 +293,56 @@ export class Walker {
       case "fail": throw t.failure!;
       default: throw new TransferError("type-mismatch", "", `an object where ${t.pair?.new ?? t.kind} is declared`);
     }
-    const tag = old[this.TYPE];
-    if (tag !== undefined) copy[this.TYPE] = tag === t.tagFrom ? t.tagTo : this.retag(tag, t);
     this.copies.set(old, copy);
     t.count++;
     this.objects++;
     this.bytes += OBJECT_BYTES;
-    this.stack.push(old, copy, t);
+    this.stack.push(old, copy, t, order);
     return copy;
+  }
+
+  /** The new object of a class instance or plain object, empty or with its fields undefined (a Shape's), tagged. */
+  private newObject(old: Obj, proto: object | null, t: Conv, order: KeyOrder | null): Obj {
+    if (t.errorBase !== null) return this.tagged(old, t, this.binder.errorShell(t.errorBase, t.ctor!));
+    if (proto === null) return this.tagged(old, t, this.objectCreate(null));
+    const shape = order !== null ? order.shape : this.binder.classShape(t);
+    if (shape === null) return this.tagged(old, t, this.objectCreate(t.proto));
+    return new shape(this.newTag(old, t));
+  }
+
+  /**
+   * An array for `n` elements, with room for them when they are few: an empty array
+   * given its first element gets room for 16 more, and V8 makes an array created with a
+   * large length a (slow) dictionary.
+   */
+  private newArray(n: number): Obj {
+    return (n <= PREALLOCATED_ELEMENTS ? new this.RArray(n) : new this.RArray()) as unknown as Obj;
+  }
+
+  /** A plain object's key order under `t` (null if `t` makes no plain objects). */
+  private plainOrder(old: Obj, t: Conv): KeyOrder | null {
+    if (t.kind !== "object" || t.isClass) return null;
+    const keys = objectKeys(old);
+    let order = t.lastOrder;
+    if (!sameKeys(keys, order.keys)) {
+      order = this.binder.order(t, keys);
+      t.lastOrder = order;
+    }
+    return order;
+  }
+
+  /** `copy`, given the new tag of `old` if it has one. */
+  private tagged(old: Obj, t: Conv, copy: object): Obj {
+    const tag = this.newTag(old, t);
+    if (tag !== undefined) (copy as Obj)[this.TYPE] = tag;
+    return copy as Obj;
+  }
+
+  /** The new allocation-site tag of an old object, undefined if it has none. */
+  private newTag(old: Obj, t: Conv): unknown {
+    const tag = old[this.TYPE];
+    if (tag === undefined) return undefined;
+    return tag === t.tagFrom ? t.tagTo : this.retag(tag, t);
   }
 
   /**
@@ -361,7 +408,7 @@ export class Walker {
     this.copies.set(old, shell);
     this.objects++;
     this.bytes += OBJECT_BYTES;
-    this.stack.push(old, shell as Obj, c);
+    this.stack.push(old, shell as Obj, c, null);
     return shell;
   }
 
@@ -373,9 +420,9 @@ export class Walker {
     }
   }
 
-  private fillObject(old: Obj, copy: Obj, c: Conv): void {
-    if (c.isClass) this.fillFields(old, copy, c);
-    else this.fillPlain(old, copy, c);
+  private fillObject(old: Obj, copy: Obj, c: Conv, order: KeyOrder | null): void {
+    if (order === null) this.fillFields(old, copy, c);
+    else this.fillKeys(old, copy, order.keys, order.fields, c.index);
     if (c.errorBase !== null) this.fillError(old, copy);
   }
 
@@ -409,21 +456,9 @@ export class Walker {
 
   /**
    * A plain object keeps its own keys' order (the allocation site's): each key is a
-   * field (renamed or converted), an index key, or dropped. Objects of one type mostly
-   * share one order, so the fields of the last order met are reused when it repeats.
+   * field (renamed or converted), an index key, or dropped (see Binder.order).
    */
-  private fillPlain(old: Obj, copy: Obj, c: Conv): void {
-    const keys = objectKeys(old);
-    let fields = c.lastFields;
-    if (!sameKeys(keys, c.lastKeys)) {
-      fields = keys.map((k) => c.byOldName.get(k) ?? null);
-      c.lastKeys = keys;
-      c.lastFields = fields;
-    }
-    this.fillKeys(old, copy, keys, fields, c.index);
-  }
-
-  private fillKeys(old: Obj, copy: Obj, keys: string[], fields: ReadonlyArray<BoundField | null>, index: Conv | null): void {
+  private fillKeys(old: Obj, copy: Obj, keys: readonly string[], fields: ReadonlyArray<BoundField | null>, index: Conv | null): void {
     let i = 0;
     try {
       for (; i < keys.length; i++) {

@@ -100,6 +100,13 @@ describe("type invariants of every kind of state", () => {
     expect(checkTypes(view).ok).toBe(true);
   });
 
+  it("checks an object reached as a union and as the member it is once", () => {
+    const { view, run } = kinds();
+    // slots[0] is reached as an Inode (the array's element) and as an Inode | null (hashNext).
+    run("s.table.slots[0].size = 'big'; s.table.slots[3].hashNext = s.table.slots[0];");
+    expect(violations(view).map(formatViolation)).toEqual([`${STATE}#table.slots[0].size: expected number, found "big"`]);
+  });
+
   it("stops at the limit", () => {
     const { view, run } = kinds();
     run("for (const i of s.table.slots) i.zones = ['a', 'b', 'c'];");

@@ -11,6 +11,7 @@ import type { ProcessView } from "../../../runtime/process-view.js";
 import {
   describePlan, planTransfer, TransferError, TransferPlanError, type Transformers, transferState,
 } from "../../../runtime/transfer/index.js";
+import { Shapes } from "../../../runtime/transfer/shapes.js";
 import { builder, differences, host, snapshot, stateOf, variable } from "./support.js";
 
 const builds = builder("proteos-transfer-");
@@ -427,5 +428,26 @@ describe("transfer", () => {
     const { from, to } = realms("cycles", "v1", (f) => (f.entryExports.grow as (n: number) => void)(20_000));
     const e = thrown(() => transferState(from, to, planTransfer(from.metadata, to.metadata), { deadline: performance.now() - 1 }));
     expect(e).toMatchObject({ kind: "deadline" });
+  });
+});
+
+describe("shapes", () => {
+  it("make objects of the new realm with their fields preset, only where assigning them makes own data properties", () => {
+    const view = loadProgram(v1, "fields");
+    const shapes = new Shapes(view);
+    const inRealm = (code: string) => vm.runInContext(code, view.realm.context) as object;
+    const objectProto = view.intrinsics.Object.prototype;
+    const Plain = shapes.of(objectProto, ["b", "a"])!;
+    const o = new Plain("t");
+    expect(Object.getPrototypeOf(o)).toBe(objectProto);
+    expect(Object.keys(o)).toEqual(["b", "a"]);
+    expect(o[view.rt.TYPE]).toBe("t");
+    expect(Object.hasOwn(new Plain(undefined), view.rt.TYPE)).toBe(false);
+    expect(shapes.of(objectProto, ["b", "a"])).toBe(Plain);
+    // Where assigning would call a setter, fail, or set the prototype, the walk's own assignments make the object.
+    expect(shapes.of(objectProto, ["__proto__"])).toBeNull();
+    expect(shapes.of(inRealm("({ set x(v) {} })"), ["a", "x"])).toBeNull();
+    expect(shapes.of(inRealm("Object.freeze({ y: 1 })"), ["y"])).toBeNull();
+    expect(shapes.of(inRealm("({ y: 1 })"), ["y"])).not.toBeNull();
   });
 });
