@@ -1,7 +1,12 @@
 import { Command, CommanderError } from "commander";
 import { bootCommand } from "./commands/boot.js";
 import { buildCommand } from "./commands/build.js";
-import { fsckCommand, mkfsCommand } from "./commands/disk.js";
+import { diffCommand } from "./commands/diff.js";
+import { fsckCommand, mkfsCommand, putCommand } from "./commands/disk.js";
+import { inspectCommand } from "./commands/inspect.js";
+import { keygenCommand } from "./commands/keygen.js";
+import { updateCommand } from "./commands/update.js";
+import { checkUpdateCommand } from "./commands/check-update.js";
 import { EXIT, UsageError } from "./errors.js";
 
 const program = new Command()
@@ -10,7 +15,8 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const cmd of [bootCommand(), buildCommand(), mkfsCommand(), fsckCommand()]) {
+for (const cmd of [bootCommand(), buildCommand(), mkfsCommand(), fsckCommand(), putCommand(), diffCommand(), inspectCommand(), keygenCommand(),
+  updateCommand(), checkUpdateCommand()]) {
   // Subcommands added whole do not inherit these settings: errors must reach our handler.
   program.addCommand(cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) }));
 }

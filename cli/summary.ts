@@ -1,5 +1,6 @@
 import type { System } from "../os/boot/system.js";
 import type { RunEnd } from "../os/kernel/kernel.js";
+import type { Outcome, PhaseReport } from "../runtime/update/report.js";
 
 export interface ServerStats {
   name: string;
@@ -28,6 +29,22 @@ export interface BootSummary {
   traps: number;
   servers: ServerStats[];
   mountError: string | null;
+  /** With `--update PACKAGE@TICK`: what became of each package applied during the run. */
+  updates?: UpdateSummary[];
+}
+
+/** One update package applied at a chosen virtual time (`proteos boot --update`). */
+export interface UpdateSummary {
+  package: string;
+  /** The tick it was to be applied at. */
+  tick: number;
+  outcome: Outcome;
+  reason: string;
+  /** The services it updated (asked for: rolled back or committed). */
+  components: string[];
+  phases: PhaseReport[];
+  /** What the checks warned about (likely invariants broken, in warn mode), "service: warning". */
+  warnings: string[];
 }
 
 /** The facts of one run, from the kernel's accounting and the workload's report on the console. */
@@ -78,6 +95,12 @@ export function formatSummary(s: BootSummary): string {
   ];
   if (s.workload) {
     lines.push(`workload ${s.workload}: ops=${s.workloadOps ?? "none reported"} errors=${s.workloadErrors}`);
+  }
+  for (const u of s.updates ?? []) {
+    lines.push(`update ${u.package} at tick ${u.tick}: ${u.outcome}${u.components.length > 0 ? ` (${u.components.join(", ")})` : ""}`
+      + (u.reason ? `: ${u.reason}` : ""));
+    if (u.phases.length > 0) lines.push(`  phases (ticks): ${u.phases.map((p) => `${p.phase} ${p.ticks}`).join(", ")}`);
+    for (const w of u.warnings) lines.push(`  warning: ${w}`);
   }
   lines.push("", "server      endpoint  messages     calls  kernel calls  alive");
   for (const v of s.servers) {

@@ -3,21 +3,25 @@
  * kernel: the host's API for updates. Requests go to the update manager in RS as
  * calls from the host (HOST), exactly as `service update` sends them from inside.
  */
+import type * as crypto from "node:crypto";
 import { System, type SystemOptions } from "../os/boot/system.js";
 import { RS_PROC_NR } from "../os/include/com.js";
 import { OK, errnoName } from "../os/include/errno.js";
 import { RS, type LiveUpdateRequest } from "../os/include/rs.js";
+import { errorMessage } from "./error-message.js";
+import type { ApplyOptions, PreparedPackage } from "./package/apply.js";
 import { LiveUpdateEngine } from "./update/engine.js";
-import type { UpdateReport } from "./update/report.js";
+import { reportWithoutComponents, type UpdateReport } from "./update/report.js";
 import type { Version, VersionedImage } from "./update/versions.js";
 
 export class LiveSystem {
   readonly system: System;
   readonly updater: LiveUpdateEngine;
 
-  constructor(opts: Omit<SystemOptions, "image"> & { image: VersionedImage }) {
+  /** `trusted`: the keys every update package must be signed by (default: none required). */
+  constructor(opts: Omit<SystemOptions, "image"> & { image: VersionedImage; trusted?: readonly crypto.KeyObject[] | null }) {
     this.system = new System(opts);
-    this.updater = new LiveUpdateEngine(this.system.kernel, opts.image);
+    this.updater = new LiveUpdateEngine(this.system.kernel, opts.image, opts.trusted ?? null);
     this.system.kernel.updater = this.updater;
   }
 
@@ -39,10 +43,27 @@ export class LiveSystem {
       if (report) return report;
     }
     const reason = typeof r.reason === "string" ? r.reason : errnoName(-(r.type as number));
-    return {
-      id: 0, outcome: "rejected", reason, failedPhase: "request", requestedAt: now, endedAt: this.system.machine.clock.now,
-      phases: [], components: [], objects: 0, bytes: 0, typesTransformed: 0, checksRun: 0, downtimeTicks: 0, downtimeMs: 0,
-    };
+    return reportWithoutComponents(0, "rejected", reason, now, this.system.machine.clock.now);
+  }
+
+  /**
+   * Apply an update package (runtime/package/apply.ts): every check first, then the
+   * update of its running components through RS, as `update` does; resolves with the
+   * report. A package that cannot be applied (damaged, untrusted, built for another
+   * base, code that does not load…) resolves at once with outcome "rejected" and the
+   * reason, nothing changed.
+   */
+  async applyPackage(input: string | Uint8Array, options: ApplyOptions = {}): Promise<UpdateReport> {
+    const now = this.system.machine.clock.now;
+    let prepared: PreparedPackage;
+    try {
+      prepared = this.updater.preparePackage(input, options);
+    } catch (err) {
+      return reportWithoutComponents(0, "rejected", errorMessage(err), now, now);
+    }
+    if (prepared.request.components.length === 0) return this.updater.installPackage(prepared.version);
+    this.updater.stagePackage(prepared.version);
+    return this.update(prepared.request);
   }
 
   /**

@@ -5,14 +5,18 @@
  */
 import { TRAP } from "../os/include/ipc.js";
 import { EINVAL } from "../os/include/errno.js";
-import type { BuildImage } from "../instrumenter/build/image.js";
 import { Realm, type HostTrap } from "../os/kernel/realm.js";
 import { type ProcessView, viewOf } from "./process-view.js";
 import { errorMessage } from "./error-message.js";
+import type { VersionedImage } from "./update/versions.js";
 
-export function loadProgram(image: BuildImage, program: string, seed = 1): ProcessView {
+/**
+ * Load `program` from any instrumented image (a build, a package). Throws what its
+ * loading throws: a syntax error, a module that cannot be found, a top level that throws.
+ */
+export function loadProgram(image: VersionedImage, program: string, seed = 1): ProcessView {
   const entry = image.program(program);
-  if (!entry) throw new Error(`no program "${program}" in the build in ${image.outDir}`);
+  if (!entry) throw new Error(`no program "${program}" in the ${image.kind} image`);
   let realm: Realm | undefined = undefined;
   const trap: HostTrap = (op, a, b) => {
     if (op === TRAP.TIME) return 0;

@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { FileStore, SECTOR_SIZE } from "../../hw/disk.js";
 import { mkfs } from "../../os/tools/mkfs.js";
 import { fsck } from "../../os/tools/fsck.js";
+import { PutError, put } from "../../os/tools/put.js";
 import { EXIT, UsageError, intOption } from "../errors.js";
 
 export function mkfsCommand(): Command {
@@ -49,6 +50,38 @@ export function fsckCommand(): Command {
         process.stdout.write(report.ok ? `${image}: clean\n` : `${image}: ${report.errors.length} problem(s) found\n`);
       }
       if (!report.ok) process.exitCode = EXIT.FAILED;
+    });
+}
+
+export function putCommand(): Command {
+  return new Command("put")
+    .description("copy a host file into a disk image's file system (the image must not be in use)")
+    .argument("<image>", "disk image file, made by mkfs or a boot")
+    .argument("<host-file>", "the file to copy")
+    .argument("<guest-path>", "absolute path in the image; its directory must exist, a file there is replaced")
+    .option("--mode <octal>", "permissions of a new file", "644")
+    .option("--json", "print one JSON object on stdout")
+    .action((image: string, hostFile: string, guestPath: string, o: { mode: string; json?: boolean }) => {
+      if (!/^[0-7]{1,4}$/.test(o.mode)) throw new UsageError(`--mode must be octal permissions such as 644, got '${o.mode}'`);
+      if (!fs.existsSync(image)) throw new UsageError(`put: no such image '${image}'`);
+      let data: Uint8Array;
+      try {
+        data = fs.readFileSync(hostFile);
+      } catch (e) {
+        throw new UsageError(`put: cannot read '${hostFile}': ${(e as Error).message}`);
+      }
+      const store = openImage(image, 0);
+      let result: ReturnType<typeof put>;
+      try {
+        result = put(store, guestPath, data, { perms: parseInt(o.mode, 8) });
+      } catch (e) {
+        if (e instanceof PutError) throw new UsageError(`put ${image}:${guestPath}: ${e.message}`);
+        throw e;
+      } finally {
+        store.close();
+      }
+      process.stdout.write(o.json ? JSON.stringify({ image, path: guestPath, ...result }) + "\n"
+        : `${image}:${guestPath}: ${result.replaced ? "replaced with" : "written,"} ${result.bytes} bytes (inode ${result.ino})\n`);
     });
 }
 

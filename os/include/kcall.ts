@@ -49,9 +49,14 @@ export const SYS = {
   /** {endpoint, on}: hold (queue in order) or release messages addressed to a process. */
   HOLD: 22,
   /**
-   * Live update (the update manager, RS): {op: "start", request} -> {id} starts an update
-   * (request: JSON, see os/include/rs.ts); {op: "result"} -> {id, outcome, reason, report}
-   * of the next finished one, or ESRCH. The caller is notified from SYSTEM when one ends.
+   * Live update (the update manager, RS): {op: "start", request} -> {id, services} starts an
+   * update (request: JSON, see os/include/rs.ts; services: the names of those it updates,
+   * comma-separated); {op: "result"} -> {id, outcome, reason, report} of the next finished
+   * one, or ESRCH. The caller is notified from SYSTEM when one ends.
+   * A start may carry an attachment too big for a message (the update package of a
+   * `"package": true` request): {granter, grant, size}, a grant of `granter`'s that lets
+   * the caller read `size` bytes (at most 64 MiB: E2BIG), which the kernel copies in. A
+   * bad one is refused with EINVAL, EPERM or EFAULT and a `reason`.
    */
   UPDATE: 23,
   /** {endpoint, uid}: set a process's user id (PM, for setuid). Children inherit it at FORK. */

@@ -19,9 +19,11 @@ export const RS = {
    */
   STATUS: RS_BASE + 3,
   /**
-   * {request} -> {id, outcome, reason, report}: live-update services (root, system
-   * processes and the host only: EPERM). `request` is a LiveUpdateRequest as JSON.
-   * Answered when the update ends: type
+   * {request, grant?, size?} -> {id, outcome, reason, report}: live-update services (root,
+   * system processes and the host only: EPERM). `request` is a LiveUpdateRequest as JSON.
+   * A `"package": true` request comes with the package file: `grant` lets RS read its
+   * `size` bytes (RS hands it to the kernel, which copies it; the requester revokes it
+   * when answered). Answered when the update ends: type
    * OK with outcome "committed" or "rolled-back" (and why in `reason`), `report` the
    * whole report as JSON when it fits in a message. A request that cannot be carried
    * out is refused at once with EINVAL and a `reason`; EBUSY while another update runs.
@@ -64,11 +66,24 @@ export interface ComponentUpdate {
 
 /** What RS.UPDATE asks for. All the services named are updated together, or none is. */
 export interface LiveUpdateRequest {
-  components: ComponentUpdate[];
+  /** Required, unless `package`: then none means every running service the package changes. */
+  components?: ComponentUpdate[];
   /** Ticks to reach quiescence and commit before the update is rolled back (default 2000). */
   maxtime?: number;
   /** Likely invariants learned by profiling: "off", "warn" (default) or "fail". */
   likely?: "off" | "warn" | "fail";
   /** Report deep hashes of each service's state before and after (for checking an update; costs time). */
   digest?: boolean;
+  /**
+   * Apply the update package sent with the request (see RS.UPDATE): each service runs
+   * the package's version of its program, so components name no `version`; each waits
+   * for the state and gets the interface filters the package suggests, unless its
+   * component entry (or `state` and `hold` below) says otherwise. The package is checked
+   * whole (hashes, signature, base version, code) before anything changes.
+   */
+  package?: boolean;
+  /** With `package`: a QuiescentState for every service instead of the suggested one, or a state filter each must meet too. */
+  state?: string;
+  /** With `package`: interface filters for every service instead of the suggested ones. */
+  hold?: InterfaceFilter[];
 }

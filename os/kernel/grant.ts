@@ -6,6 +6,11 @@ import type { Instance, Proc } from "./proc.js";
 /** How many indirect grants may be chained before the kernel refuses. */
 const MAX_INDIRECTION = 4;
 
+/** %TypedArray%.prototype's accessors, taken from the host realm (see copyToHost). */
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const bufferOf = Object.getOwnPropertyDescriptor(typedArrayProto, "buffer")!.get! as (this: Uint8Array) => ArrayBufferLike;
+const byteOffsetOf = Object.getOwnPropertyDescriptor(typedArrayProto, "byteOffset")!.get! as (this: Uint8Array) => number;
+
 export type ProcLookup = (endpoint: number) => Proc | undefined;
 
 /**
@@ -59,6 +64,26 @@ export class Grants {
     if (dir === GRANT_READ) buffer.set(target.buffer.subarray(target.start, target.start + length), bufOffset);
     else target.buffer.set(buffer.subarray(bufOffset, bufOffset + length), target.start);
     return length;
+  }
+
+  /**
+   * A host copy of the first `length` bytes of grant (granter, id), read on behalf of
+   * `proc`, the grantee: for data a process hands to the kernel itself (an update
+   * package). Returns the bytes or a negative errno, with the same checks as safecopy.
+   */
+  copyToHost(proc: Proc, granter: unknown, id: unknown, length: unknown): Uint8Array | number {
+    if (!Number.isInteger(granter) || !Number.isInteger(id) || !isCount(length)) return -EINVAL;
+    const target = this.resolve(granter as number, id as number, proc.endpoint, GRANT_READ, 0, length);
+    if (typeof target === "number") return target;
+    // Through the host's own intrinsics: the buffer's prototype belongs to the granter's
+    // realm, whose code could have replaced subarray() to run inside the kernel.
+    const out = new Uint8Array(length);
+    try {
+      out.set(new Uint8Array(bufferOf.call(target.buffer), byteOffsetOf.call(target.buffer) + target.start, length));
+    } catch {
+      return -EFAULT; // the granted window no longer exists (a resizable buffer shrunk since the grant)
+    }
+    return out;
   }
 
   private resolve(granter: number, id: number, requester: number, access: number, offset: number, length: number):

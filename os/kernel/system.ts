@@ -3,7 +3,9 @@ import { IRQ, type IrqLine } from "../../hw/machine.js";
 import { SECTOR_SIZE } from "../../hw/disk.js";
 import { NR_BOOT_SLOTS, NR_SLOTS } from "../include/ipc.js";
 import { SYS } from "../include/kcall.js";
-import { EBUSY, ECALLDENIED, EINVAL, ENOMEM, ENOEXEC, ENOSYS, ESRCH, EAGAIN, OK, EIO } from "../include/errno.js";
+import {
+  E2BIG, EAGAIN, EBUSY, ECALLDENIED, EFAULT, EINVAL, EIO, ENOEXEC, ENOMEM, ENOSYS, EPERM, ESRCH, OK,
+} from "../include/errno.js";
 import type { Kernel } from "./kernel.js";
 import { mayCall, parseKcalls, systemPriv } from "./priv.js";
 import type { Instance, Proc } from "./proc.js";
@@ -182,8 +184,14 @@ const handlers: Record<number, Handler> = {
     if (!k.updater) return -ENOSYS;
     if (m.op === "start") {
       if (typeof m.request !== "string") return -EINVAL;
-      const r = k.updater.start(m.request, p);
-      return "id" in r ? { id: r.id } : { type: -r.errno, reason: r.reason.slice(0, 4000) };
+      let attachment: Uint8Array | undefined;
+      if (m.grant !== undefined) {
+        const copied = attachmentOf(k, p, m);
+        if (!(copied instanceof Uint8Array)) return copied;
+        attachment = copied;
+      }
+      const r = k.updater.start(m.request, p, attachment);
+      return "id" in r ? { id: r.id, services: r.services.join(",") } : { type: -r.errno, reason: r.reason.slice(0, 4000) };
     }
     if (m.op === "result") {
       const r = k.updater.result(p);
@@ -201,6 +209,32 @@ export function kernelCall(k: Kernel, p: Proc, inst: Instance, req: unknown): un
   if (!mayCall(p.priv, nr)) return k.message(inst, { type: -ECALLDENIED });
   const r = handlers[nr]!(k, p, m);
   return typeof r === "number" ? k.message(inst, { type: r }) : k.message(inst, { type: OK, ...r });
+}
+
+/** Largest attachment SYS.UPDATE copies in: far above any update package, far below the host's memory. */
+const MAX_ATTACHMENT = 64 * 1024 * 1024;
+
+/**
+ * What a SYS.UPDATE start carries by grant (an update package, too big for a message):
+ * `size` bytes of grant `grant` of `granter`, which must let the caller read them,
+ * copied out of the granter's realm. A bad one is refused with the reason, which RS
+ * passes on to whoever asked.
+ */
+function attachmentOf(k: Kernel, p: Proc, m: Args): Uint8Array | { type: number; reason: string } {
+  const { granter, grant, size } = m;
+  if (typeof size !== "number" || !Number.isInteger(size) || size < 0) {
+    return { type: -EINVAL, reason: `attachment: size ${String(size)} is not a byte count` };
+  }
+  if (size > MAX_ATTACHMENT) {
+    return { type: -E2BIG, reason: `attachment: ${size} bytes is more than the ${MAX_ATTACHMENT / (1024 * 1024)} MiB allowed` };
+  }
+  const bytes = k.grants.copyToHost(p, granter, grant, size);
+  if (typeof bytes !== "number") return bytes;
+  const what = `attachment: grant ${String(grant)} of endpoint ${String(granter)}`;
+  const reason = bytes === -EPERM ? `${what} does not exist or does not let ${p.name} read it`
+    : bytes === -EFAULT ? `${what} is shorter than ${size} bytes`
+    : `${what} is not a grant reference`;
+  return { type: bytes, reason };
 }
 
 function argvOf(v: unknown): string[] {

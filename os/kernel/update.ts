@@ -25,8 +25,15 @@ export interface QuiescenceWatch {
 
 /** The update service the update manager (RS) drives through SYS.UPDATE. */
 export interface LiveUpdater {
-  /** Start an update; the requester is notified from SYSTEM when it ends. */
-  start(requestJson: string, requester: Proc): { id: number } | { errno: number; reason: string };
+  /**
+   * Start an update; the requester is notified from SYSTEM when it ends. With
+   * `"package": true` in the request, `attachment` is the update package file (UTF-8)
+   * and the request may leave out its components (every one the package changes).
+   * `services`: the services the update waits for (none for a package of programs no
+   * service runs, which is installed at once).
+   */
+  start(requestJson: string, requester: Proc, attachment?: Uint8Array):
+    { id: number; services: string[] } | { errno: number; reason: string };
   /** The next finished update the requester has not collected. */
   result(requester: Proc): UpdateResult | undefined;
 }

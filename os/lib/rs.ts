@@ -1,8 +1,10 @@
 /** The reincarnation server's calls (os/include/rs.ts). Throws SysError on failure. */
 import { RS_PROC_NR } from "../include/com.js";
 import { ESRCH } from "../include/errno.js";
+import { GRANT_READ, type Message } from "../include/ipc.js";
 import { RS, type LiveUpdateRequest } from "../include/rs.js";
 import { SysError } from "./errors.js";
+import { grant, revoke } from "./ipc.js";
 import { syscall } from "./syscall.js";
 
 export interface ServiceStatus {
@@ -46,10 +48,26 @@ export interface UpdateOutcome {
   report: string | undefined;
 }
 
-/** Live-update services (root and system processes only); resolves when the update has ended. */
-export async function update(request: LiveUpdateRequest): Promise<UpdateOutcome> {
-  const r = await syscall(RS_PROC_NR, { type: RS.UPDATE, request: JSON.stringify(request) }, "rs update",
-    request.components.map((c) => c.name).join(","));
-  return { id: r.id as number, outcome: r.outcome as UpdateOutcome["outcome"], reason: String(r.reason ?? ""),
-    report: typeof r.report === "string" ? r.report : undefined };
+/**
+ * Live-update services (root and system processes only); resolves when the update has
+ * ended. A `package` request sends the package file's bytes with it, by a grant to RS
+ * (a message holds no more than a few KiB), revoked once RS has answered.
+ */
+export async function update(request: LiveUpdateRequest, pkg?: Uint8Array): Promise<UpdateOutcome> {
+  const detail = request.components?.map((c) => c.name).join(",") ?? "";
+  const m: Message = { type: RS.UPDATE, request: JSON.stringify(request) };
+  let grantId: number | undefined;
+  if (pkg) {
+    grantId = grant(RS_PROC_NR, pkg, 0, pkg.length, GRANT_READ);
+    if (grantId < 0) throw new SysError(-grantId, "rs update", detail);
+    m.grant = grantId;
+    m.size = pkg.length;
+  }
+  try {
+    const r = await syscall(RS_PROC_NR, m, "rs update", detail);
+    return { id: r.id as number, outcome: r.outcome as UpdateOutcome["outcome"], reason: String(r.reason ?? ""),
+      report: typeof r.report === "string" ? r.report : undefined };
+  } finally {
+    if (grantId !== undefined) revoke(grantId);
+  }
 }

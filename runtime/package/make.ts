@@ -37,10 +37,26 @@ export interface MakeOptions {
 export class IncompletePackageError extends PackageError {
   constructor(readonly uncovered: ReadonlyArray<{ program: string; change: PlannedChange }>) {
     super(`${uncovered.length} change${uncovered.length === 1 ? "" : "s"} need${uncovered.length === 1 ? "s" : ""} a transformer that is not given:\n`
-      + uncovered.map(({ program, change: c }) => `  ${program}: ${c.location}: ${c.detail} (${c.kind}); add ${c.fix} to update/${program}.ts`).join("\n")
+      + uncovered.map(({ program, change: c }) => {
+        const where = changePlace(c);
+        return `  ${program}: ${where.file}: ${where.owner} ${where.name}${where.field === null ? "" : `, field ${where.field}`}: `
+          + `${c.detail} (${c.kind}); add ${c.fix} to update/${program}.ts`;
+      }).join("\n")
       + "\n(--allow-incomplete makes the package anyway and records these changes in it)");
     this.name = "IncompletePackageError";
   }
+}
+
+/**
+ * Where a change is, for people: "servers/vfs/state.ts#Vnode.size" is in file
+ * servers/vfs/state.ts, type Vnode, field size; "m#vfs.vnodes<value>" below variable vfs.
+ */
+export function changePlace(c: PlannedChange): { file: string; owner: "type" | "variable"; name: string; field: string | null } {
+  const hash = c.location.indexOf("#");
+  const rest = c.location.slice(hash + 1);
+  const name = /^[\w$]+/.exec(rest)?.[0] ?? rest;
+  const field = rest.slice(name.length).replace(/^\./, "");
+  return { file: c.location.slice(0, hash), owner: c.fix.startsWith("types") ? "type" : "variable", name, field: field === "" ? null : field };
 }
 
 /** The fingerprint of a whole build: of every program it has. */

@@ -16,11 +16,19 @@ export function signManifest(manifest: PackageManifest, privateKey: crypto.KeyOb
 
 /** Throws PackageError unless the package's signature is sound and, when `trusted` is given, by one of those keys. */
 export function verifySignature(pkg: UpdatePackage, trusted: readonly crypto.KeyObject[] | null, source = "package"): void {
+  const key = signerKey(pkg, source);
+  if (trusted === null) return;
+  if (key === null) throw new PackageError(`${source}: not signed, and a signature by a trusted key is required`);
+  if (!isTrusted(key, trusted)) throw new PackageError(`${source}: signed by a key that is not trusted (fingerprint ${keyFingerprint(key)})`);
+}
+
+/**
+ * The key that signed the package, its signature checked (null: not signed). A signature
+ * that does not verify, or names a key that cannot be read, throws PackageError.
+ */
+export function signerKey(pkg: UpdatePackage, source = "package"): crypto.KeyObject | null {
   const sig = pkg.signature;
-  if (sig === null) {
-    if (trusted !== null) throw new PackageError(`${source}: not signed, and a signature by a trusted key is required`);
-    return;
-  }
+  if (sig === null) return null;
   let key: crypto.KeyObject;
   try {
     key = crypto.createPublicKey({ key: Buffer.from(sig.publicKey, "base64"), format: "der", type: "spki" });
@@ -31,9 +39,11 @@ export function verifySignature(pkg: UpdatePackage, trusted: readonly crypto.Key
   if (!crypto.verify(null, Buffer.from(canonicalJson(pkg.manifest)), key, Buffer.from(sig.value, "base64"))) {
     throw new PackageError(`${source}: bad signature: the manifest was modified after it was signed, or the signature is damaged`);
   }
-  if (trusted !== null && !trusted.some((t) => t.equals(key))) {
-    throw new PackageError(`${source}: signed by a key that is not trusted (fingerprint ${keyFingerprint(key)})`);
-  }
+  return key;
+}
+
+export function isTrusted(key: crypto.KeyObject, trusted: readonly crypto.KeyObject[]): boolean {
+  return trusted.some((t) => t.equals(key));
 }
 
 /** A short name for a public key: the start of the sha256 of its DER form. */
@@ -57,4 +67,14 @@ export function readKeyFile(file: string, kind: "private" | "public"): crypto.Ke
   } catch (err) {
     throw new PackageError(`${file}: not an ed25519 ${kind} key in PEM form (${(err as Error).message})`);
   }
+}
+
+/** A new ed25519 key pair in PEM: the private key (PKCS#8) to sign with, the public one (SPKI) to trust. */
+export function newKeyPair(): { privatePem: string; publicPem: string; fingerprint: string } {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("ed25519");
+  return {
+    privatePem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    fingerprint: keyFingerprint(publicKey),
+  };
 }

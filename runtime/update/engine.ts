@@ -4,22 +4,31 @@
  * anything is touched (components, versions, the state transfer plan, state filters,
  * interface filters), runs one update at a time as a Transaction, and keeps each
  * report for the requester (and for the host, by id).
+ *
+ * A request may instead carry an update package (`"package": true`, the file attached):
+ * the package is checked and turned into a request here (runtime/package/apply.ts), its
+ * version staged once every check has passed.
  */
+import type * as crypto from "node:crypto";
 import { EBUSY, EINVAL } from "../../os/include/errno.js";
 import type { Kernel } from "../../os/kernel/kernel.js";
 import type { Proc } from "../../os/kernel/proc.js";
 import type { LiveUpdater, UpdateResult } from "../../os/kernel/update.js";
 import { SYSTEM } from "../../os/include/ipc.js";
 import { compileFilter } from "../filter/index.js";
+import {
+  type ApplyOptions, baseProblem, installablePrograms, isPackageVersion, type PackageVersion, preparePackage, type PreparedPackage,
+  type RunningSystem,
+} from "../package/apply.js";
 import { viewOf } from "../process-view.js";
 import { planTransfer } from "../transfer/plan.js";
 import { compileInterfaceFilters } from "./interface-filter.js";
-import { PhaseClock, type UpdateReport } from "./report.js";
-import { parseUpdateRequest, type ComponentRequest } from "./request.js";
+import { PhaseClock, reportWithoutComponents, type UpdateReport } from "./report.js";
+import { parseUpdateRequest, type ComponentRequest, type UpdateRequest } from "./request.js";
 import { type Member, Transaction } from "./transaction.js";
 import { BOOT_VERSION, isVersioned, type Version, type VersionedImage } from "./versions.js";
 
-export class LiveUpdateEngine implements LiveUpdater {
+export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
   private readonly versions = new Map<string, Version>();
   /** The version each updated program runs now (the others run the boot version). */
   private readonly running = new Map<string, Version>();
@@ -30,7 +39,11 @@ export class LiveUpdateEngine implements LiveUpdater {
   private readonly reports = new Map<number, UpdateReport>();
   private readonly waiters = new Map<number, Array<(r: UpdateReport) => void>>();
 
-  constructor(private readonly kernel: Kernel, boot: VersionedImage) {
+  /**
+   * @param trusted the keys packages sent from inside the system must be signed by
+   * (null: any package, signed or not; a signature present is still checked).
+   */
+  constructor(readonly kernel: Kernel, boot: VersionedImage, readonly trusted: readonly crypto.KeyObject[] | null = null) {
     this.versions.set(BOOT_VERSION, { label: BOOT_VERSION, image: boot });
   }
 
@@ -40,12 +53,44 @@ export class LiveUpdateEngine implements LiveUpdater {
     this.versions.set(version.label, version);
   }
 
+  staged(label: string): Version | undefined {
+    return this.versions.get(label);
+  }
+
+  /**
+   * Check an update package against the running system and make its request; nothing
+   * is staged or changed. Throws PackageError (see runtime/package/apply.ts).
+   */
+  preparePackage(input: string | Uint8Array, options: ApplyOptions = {}): PreparedPackage {
+    const { trusted = this.trusted, ...rest } = options;
+    return preparePackage(this, input, rest, trusted);
+  }
+
+  /** Stage a prepared package's version, unless it is already (the same package applied again). */
+  stagePackage(version: PackageVersion): void {
+    if (this.versions.get(version.label) !== version) this.stage(version);
+  }
+
+  /**
+   * Apply a prepared package that updates no running component: its programs are
+   * installed for new execs at once. Returns the (committed) report.
+   */
+  installPackage(version: PackageVersion): UpdateReport {
+    this.stagePackage(version);
+    const now = this.kernel.machine.clock.now;
+    const report = reportWithoutComponents(this.nextId++, "committed", "", now, now);
+    report.package = this.packageNote(version, this.install(version));
+    this.reports.set(report.id, report);
+    return report;
+  }
+
   /** The version `program` runs. */
   versionOf(program: string): Version {
     return this.running.get(program) ?? this.versions.get(BOOT_VERSION)!;
   }
 
-  start(requestJson: string, requester: Proc): { id: number } | { errno: number; reason: string } {
+  start(requestJson: string, requester: Proc, attachment?: Uint8Array):
+    { id: number; services: string[] } | { errno: number; reason: string } {
     if (this.current) {
       const names = this.current.members.map((m) => m.name).join(", ");
       return { errno: EBUSY, reason: `busy: update ${this.current.id} (${names}) is in flight` };
@@ -53,29 +98,68 @@ export class LiveUpdateEngine implements LiveUpdater {
     const phases = new PhaseClock(() => this.kernel.machine.clock.now);
     phases.begin("request");
     let members: Member[];
-    let request;
+    let request: UpdateRequest;
+    let pkg: PackageVersion | undefined;
     try {
-      request = parseUpdateRequest(requestJson);
-      members = request.components.map((c) => this.member(c));
+      const parsed = parseUpdateRequest(requestJson);
+      if ("package" in parsed) {
+        if (!attachment) throw new Error("a package request needs the package file attached");
+        const { package: _, ...options } = parsed;
+        ({ request, version: pkg } = this.preparePackage(attachment, options));
+      } else {
+        if (attachment) throw new Error("an attachment goes only with a package request (\"package\": true)");
+        request = parsed;
+      }
+      members = request.components.map((c) => this.member(c, pkg));
     } catch (err) {
       return { errno: EINVAL, reason: (err as Error).message };
     }
-    const id = this.nextId++;
     const requesterEndpoint = requester.endpoint;
+    if (pkg && members.length === 0) {
+      const report = this.installPackage(pkg);
+      this.deliver(requesterEndpoint, report);
+      return { id: report.id, services: [] };
+    }
+    if (pkg) this.stagePackage(pkg);
+    pkg ??= members.map((m) => m.version).find(isPackageVersion);
+    const id = this.nextId++;
     const { maxtime, likely, digest } = request;
     this.current = new Transaction(id, this.kernel, members, { maxtime, likely, digest }, (report) => {
       this.current = null;
-      if (report.outcome === "committed") for (const m of members) this.running.set(m.program, m.version);
-      this.reports.set(id, report);
-      let q = this.unread.get(requesterEndpoint);
-      if (!q) this.unread.set(requesterEndpoint, (q = []));
-      q.push({ id, outcome: report.outcome, reason: report.reason, report: JSON.stringify(report) });
-      const rq = this.kernel.lookup(requesterEndpoint);
-      if (rq) this.kernel.ipc.notify(rq, SYSTEM);
-      for (const w of this.waiters.get(id) ?? []) w(report);
-      this.waiters.delete(id);
+      const committed = report.outcome === "committed";
+      if (committed) for (const m of members) this.running.set(m.program, m.version);
+      if (pkg) report.package = this.packageNote(pkg, committed ? this.install(pkg) : []);
+      this.deliver(requesterEndpoint, report);
     }, phases);
-    return { id };
+    return { id, services: members.map((m) => m.name) };
+  }
+
+  /** A finished update: keep its report, queue it for the requester and tell it, wake the host's waiters. */
+  private deliver(requesterEndpoint: number, report: UpdateReport): void {
+    const { id } = report;
+    this.reports.set(id, report);
+    let q = this.unread.get(requesterEndpoint);
+    if (!q) this.unread.set(requesterEndpoint, (q = []));
+    q.push({ id, outcome: report.outcome, reason: report.reason, report: JSON.stringify(report) });
+    const rq = this.kernel.lookup(requesterEndpoint);
+    if (rq) this.kernel.ipc.notify(rq, SYSTEM);
+    for (const w of this.waiters.get(id) ?? []) w(report);
+    this.waiters.delete(id);
+  }
+
+  /** New execs of a package's programs that no service runs use its code from now on. */
+  private install(version: PackageVersion): string[] {
+    const programs = installablePrograms(this, version.image.pkg);
+    for (const p of programs) {
+      this.kernel.setProgramImage(p, version.image);
+      this.running.set(p, version);
+    }
+    return programs;
+  }
+
+  private packageNote(version: PackageVersion, installed: string[]): NonNullable<UpdateReport["package"]> {
+    const m = version.image.pkg.manifest;
+    return { version: version.label, base: m.base.label, target: m.target.label, groups: m.groups, installed };
   }
 
   result(requester: Proc): UpdateResult | undefined {
@@ -98,8 +182,11 @@ export class LiveUpdateEngine implements LiveUpdater {
     });
   }
 
-  /** Everything about one component, checked; throws an Error naming what is wrong. */
-  private member(c: ComponentRequest): Member {
+  /**
+   * Everything about one component, checked; throws an Error naming what is wrong.
+   * `candidate`: a package version about to be staged, which `c.version` may name.
+   */
+  private member(c: ComponentRequest, candidate?: PackageVersion): Member {
     const proc = [...this.kernel.liveProcs()].find((p) => p.name === c.name && p.priv.system);
     if (!proc?.instance) throw new Error(`no system process named "${c.name}" (the kernel is not live-updatable)`);
     const old = proc.instance;
@@ -108,11 +195,15 @@ export class LiveUpdateEngine implements LiveUpdater {
       throw new Error(`${c.name} runs from a plain build: live update needs an instrumented build (proteos build)`);
     }
     const from = this.versionOf(proc.program);
-    const version = c.version === undefined ? from : this.versions.get(c.version);
+    const version = c.version === undefined ? from : c.version === candidate?.label ? candidate : this.versions.get(c.version);
     if (!version) throw new Error(`no version "${c.version}" is staged (staged: ${[...this.versions.keys()].join(", ")})`);
     if (!version.image.program(proc.program)) throw new Error(`version "${version.label}" has no program "${proc.program}"`);
+    // A package applies to the version it was built from only (another update may have come first).
+    const problem = isPackageVersion(version) && version !== from ? baseProblem(version.image.pkg, proc.program, from) : undefined;
+    if (problem) throw new Error(problem);
     const oldMeta = oldImage.metadata(proc.program);
-    const plan = planTransfer(oldMeta, version.image.metadata(proc.program), version.transformers);
+    const transformers = isPackageVersion(version) ? version.transformersOf.get(proc.program) : version.transformers;
+    const plan = planTransfer(oldMeta, version.image.metadata(proc.program), transformers);
     const oldView = viewOf(proc.program, old.realm, oldMeta, oldImage.program(proc.program)!);
     if (c.state === "protocol-free" && typeof oldView.entryExports.protocolFree !== "function") {
       throw new Error(`${c.name} declares no protocol-free state (its main module exports no protocolFree())`);

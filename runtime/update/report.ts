@@ -50,6 +50,28 @@ export interface UpdateReport {
   /** Ticks from quiescence reached to serving again (load, transfer, checks, commit). */
   downtimeTicks: number;
   downtimeMs: number;
+  /** When the new versions came from an update package (runtime/package/apply.ts). */
+  package?: PackageNote;
+}
+
+export interface PackageNote {
+  /** The version staged from it: "<target label>@<digest prefix>". */
+  version: string;
+  /** Labels of the OS versions it takes the system from and to. */
+  base: string;
+  target: string;
+  /** Programs it says must be updated together (a changed module they share). */
+  groups: string[][];
+  /** Its programs no service runs: installed for new execs by this update (when it committed). */
+  installed: string[];
+}
+
+/** The report of an update that moved no component: one refused at once, or a package of programs no service runs. */
+export function reportWithoutComponents(id: number, outcome: Outcome, reason: string, requestedAt: number, endedAt: number): UpdateReport {
+  return {
+    id, outcome, reason, failedPhase: outcome === "rejected" ? "request" : null, requestedAt, endedAt,
+    phases: [], components: [], objects: 0, bytes: 0, typesTransformed: 0, checksRun: 0, downtimeTicks: 0, downtimeMs: 0,
+  };
 }
 
 /** Times the phases of one update on both clocks. */
@@ -93,7 +115,13 @@ function round(ms: number): number {
 export function formatReport(r: UpdateReport): string {
   const names = r.components.map((c) => `${c.name} ${c.from} -> ${c.to}`).join(", ") || "(none)";
   const lines = [`update ${r.id} of ${names}: ${r.outcome}${r.reason ? `: ${r.reason}` : ""}`];
-  for (const p of r.phases) lines.push(`  ${p.phase.padEnd(10)} ${String(p.ticks).padStart(6)} ticks ${p.ms.toFixed(3).padStart(10)} ms`);
+  const p = r.package;
+  if (p) {
+    lines.push(`  package ${p.version} (${p.base} -> ${p.target})`
+      + (p.groups.length > 0 ? `, updated together: ${p.groups.map((g) => g.join("+")).join(", ")}` : ""));
+    if (p.installed.length > 0) lines.push(`  installed for new execs: ${p.installed.join(", ")}`);
+  }
+  for (const ph of r.phases) lines.push(`  ${ph.phase.padEnd(10)} ${String(ph.ticks).padStart(6)} ticks ${ph.ms.toFixed(3).padStart(10)} ms`);
   if (r.outcome !== "rejected") {
     lines.push(`  transferred ${r.objects} objects (${r.bytes} bytes), ${r.typesTransformed} types transformed, ${r.checksRun} checks`);
     lines.push(`  downtime ${r.downtimeTicks} ticks, ${r.downtimeMs.toFixed(3)} ms`);

@@ -13,22 +13,30 @@ import { diag } from "../../lib/diag.js";
 import { kcall, reply } from "../../lib/ipc.js";
 import { manager, services } from "./state.js";
 
-/** RS.UPDATE {request} -> {id, outcome, reason, report}, answered when the update ends. */
+/**
+ * RS.UPDATE {request, grant?, size?} -> {id, outcome, reason, report}, answered when the
+ * update ends. A package comes by grant: the kernel copies it from the requester.
+ */
 export function doUpdate(m: Message): Message | null {
   if (!mayAdminister(m.source!)) return { type: -EPERM, reason: "only root or a system process may update services" };
   if (typeof m.request !== "string") return { type: -EINVAL, reason: "no request" };
+  if (m.grant !== undefined && (!Number.isInteger(m.grant) || !Number.isInteger(m.size))) {
+    return { type: -EINVAL, reason: "a package goes by a grant number and a size" };
+  }
   const busy = manager.inFlight;
   if (busy) return { type: -EBUSY, reason: `busy: update ${busy.id} (${busy.services.join(", ")}) is in flight` };
-  const r = kcall({ type: SYS.UPDATE, op: "start", request: m.request });
+  const attachment = m.grant === undefined ? {} : { granter: m.source, grant: m.grant, size: m.size };
+  const r = kcall({ type: SYS.UPDATE, op: "start", request: m.request, ...attachment });
   if (r.type !== OK) return { type: r.type, reason: typeof r.reason === "string" ? r.reason : "refused" };
-  const names = componentNames(m.request);
+  // The kernel names them: a package request may leave the choice to the package.
+  const names = typeof r.services === "string" && r.services !== "" ? r.services.split(",") : [];
   manager.inFlight = { id: r.id as number, request: m, services: names };
   manager.updates++;
   for (const name of names) {
     const svc = services.get(name);
     if (svc?.state === "up") svc.state = "updating";
   }
-  diag(`live update ${r.id as number} of ${names.join(", ")} requested by endpoint ${m.source!}`);
+  diag(`live update ${r.id as number} of ${names.join(", ") || "no running service"} requested by endpoint ${m.source!}`);
   return null;
 }
 
@@ -58,10 +66,4 @@ function mayAdminister(source: number): boolean {
   if (source === HOST) return true;
   const p = kcall({ type: SYS.GETPROC, slot: slotOf(source) });
   return p.type === OK && p.endpoint === source && (p.system === true || p.uid === 0);
-}
-
-/** The services a (validated) request names. */
-function componentNames(request: string): string[] {
-  const parsed = JSON.parse(request) as { components: Array<{ name: string }> };
-  return parsed.components.map((c) => c.name);
 }

@@ -11,7 +11,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { workloadReport } from "../../../cli/summary.js";
 import type { BuildImage } from "../../../instrumenter/build/image.js";
 import type { LiveUpdateRequest } from "../../../os/include/rs.js";
 import { LiveSystem } from "../../../runtime/live-system.js";
@@ -20,6 +19,7 @@ import type { UpdateReport } from "../../../runtime/update/report.js";
 import type { Version } from "../../../runtime/update/versions.js";
 import { readProfile } from "../../../runtime/check/profile.js";
 import { REPO } from "../../support/image.js";
+import { finishes } from "../../support/live.js";
 import { buildVersion, replace } from "../../support/versions.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "proteos-update-"));
@@ -84,15 +84,6 @@ async function updateAt(live: LiveSystem, tick: number, request: LiveUpdateReque
 function pmView(live: LiveSystem) {
   const pm = live.system.kernel.procs[0]!.instance!;
   return viewOf("pm", pm.realm, v2.metadata("pm"), "servers/pm/main.ts");
-}
-
-/** Run the workload to its end: it must finish with no error. */
-async function finishes(live: LiveSystem, workload: string): Promise<void> {
-  const end = await live.system.run(200_000);
-  const out = live.system.consoleOutput;
-  expect(end, out.slice(-3000)).toBe("halted");
-  expect(workloadReport(out, workload), out.slice(-3000)).toMatchObject({ errors: 0 });
-  live.system.machine.powerOff();
 }
 
 function expectCommitted(r: UpdateReport): void {
