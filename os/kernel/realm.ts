@@ -88,7 +88,9 @@ export class Realm {
   private modules = new Map<string, { exports: unknown }>();
 
   constructor(readonly image: ImageSource, hostTrap: HostTrap, seed: number, readonly name: string) {
-    this.context = vm.createContext({}, { name, codeGeneration: { strings: true, wasm: false } });
+    // A contextified host object would put the host's Object.prototype behind the realm's
+    // global object (globalThis.constructor.constructor is then the host's Function): none.
+    this.context = vm.createContext(Object.create(null), { name, codeGeneration: { strings: true, wasm: false } });
     bootstrapScript ??= new vm.Script(BOOTSTRAP, { filename: "proteos:bootstrap" });
     const boot = bootstrapScript.runInContext(this.context) as (t: HostTrap, s: number) => RealmOps;
     this.ops = boot(hostTrap, seed);

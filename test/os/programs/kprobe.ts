@@ -147,6 +147,9 @@ export async function isolation(): Promise<number> {
   const outer = F("return globalThis")();
   assert(outer === globalThis, "the trap's Function constructor is this realm's");
   assert((F("return typeof process")() as string) === "undefined", "no way to the host's process object");
+  // The global object's own prototype chain is the realm's, not the host's.
+  const GF = (globalThis as unknown as { constructor: { constructor: FunctionConstructor } }).constructor.constructor;
+  assert((GF("return typeof process")() as string) === "undefined", "the global object leads back only into this realm");
   const m = await sendrec(SERVER, { type: ECHO, value: 1 });
   const MF = (m as unknown as { constructor: { constructor: FunctionConstructor } }).constructor.constructor;
   assert(MF("return globalThis")() === globalThis, "a received message leads back only into this realm");
