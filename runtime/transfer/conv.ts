@@ -12,6 +12,7 @@ import type { TypeDescriptor, TypeId } from "../../instrumenter/metadata/schema.
 import type { ProcessView } from "../process-view.js";
 import { verdictOf } from "./changes.js";
 import { TransferError } from "./errors.js";
+import { fieldsFiller, type Filler, keysFiller } from "./fillers.js";
 import { type Initializer, Initializers } from "./initializers.js";
 import type { FieldSource, TypePair, UnionMember } from "./pair.js";
 import type { TransferPlan } from "./plan.js";
@@ -75,14 +76,15 @@ export interface BoundMember {
 
 type Constructor = new (...args: never[]) => object;
 
-/** A plain object's own keys in one order: each key's field (null: an index key, or dropped), and what its new objects are made by. */
+/** A plain object's own keys in one order: each key's field (null: an index key, or dropped), what its new objects are made by and filled by. */
 export interface KeyOrder {
   readonly keys: readonly string[];
   readonly fields: ReadonlyArray<BoundField | null>;
   readonly shape: Shape | null;
+  readonly fill: Filler;
 }
 
-const NO_ORDER: KeyOrder = { keys: [], fields: [], shape: null };
+const NO_ORDER: KeyOrder = { keys: [], fields: [], shape: null, fill: () => {} };
 
 export class Conv {
   /** Values rebuilt by it. */
@@ -106,8 +108,9 @@ export class Conv {
   /** Plain objects: the last key order met (objects of one type mostly share one), and every order met, by its keys joined with NUL. */
   lastOrder: KeyOrder = NO_ORDER;
   orders: Map<string, KeyOrder> | null = null;
-  /** Classes: what their new objects are made by (null: made empty), once asked. */
+  /** Classes: what their new objects are made by (null: made empty), and filled by, once asked. */
   shape: Shape | null | undefined = undefined;
+  fill: Filler | null = null;
   /** Index signature values; elements of arrays and sets, a tuple's rest; map keys and values. */
   index: Conv | null = null;
   element: Conv | null = null;
@@ -176,8 +179,8 @@ export class Binder {
 
   /**
    * A plain object's key order under `c` (an object Conv, not a class's): which field
-   * each key is, and the Shape of its new objects, whose fields are the keys the walk
-   * assigns (Walker.fillKeys: a field with a Conv under its new name, an index key as it is).
+   * each key is, its Filler, and the Shape of its new objects, whose fields are the keys
+   * the filler assigns (a field with a Conv under its new name, an index key as it is).
    */
   order(c: Conv, keys: readonly string[]): KeyOrder {
     const id = keys.join("\u0000");
@@ -190,14 +193,14 @@ export class Binder {
         const f = fields[i]!;
         if (f === null ? c.index !== null : f.conv !== null) names.push(f === null ? k : f.name);
       });
-      order = { keys, fields, shape: c.proto === null ? null : this.shapes.of(c.proto, names) };
+      order = { keys, fields, shape: c.proto === null ? null : this.shapes.of(c.proto, names), fill: keysFiller(keys, fields, c.index) };
       c.orders.set(id, order);
     }
     return order;
   }
 
   /**
-   * What a class's new objects are made by: a Shape with the fields Walker.fillFields
+   * What a class's new objects are made by: a Shape with the fields its Filler
    * sets, in its order; none if a field has an initializer, which must not find the
    * fields after it already there.
    */
@@ -207,6 +210,11 @@ export class Binder {
         : this.shapes.of(c.proto, c.fields.filter((f) => f.source !== "none").map((f) => f.name));
     }
     return c.shape;
+  }
+
+  /** What fills a class's new objects (Walker.fillObject). */
+  classFiller(c: Conv): Filler {
+    return (c.fill ??= fieldsFiller(c.fields));
   }
 
   /** Every Conv of a pair made so far (for the result's counts). */

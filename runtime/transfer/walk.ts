@@ -9,7 +9,7 @@
  * methods (Map.prototype.forEach, …), never through the old realm's own code.
  */
 import type { ProcessView } from "../process-view.js";
-import type { Binder, BoundField, Conv, KeyOrder } from "./conv.js";
+import type { Binder, Conv, KeyOrder } from "./conv.js";
 import { TransferError } from "./errors.js";
 import { Helpers } from "./helpers.js";
 import type { TypePair } from "./pair.js";
@@ -29,8 +29,6 @@ const objectKeys = Object.keys;
 const mapForEach = Map.prototype.forEach;
 const setForEach = Set.prototype.forEach;
 const dateGetTime = Date.prototype.getTime;
-
-const noFields: ReadonlyArray<BoundField | null> = [];
 
 /** Arrays up to this length are made with their length (see Walker.newArray). */
 const PREALLOCATED_ELEMENTS = 1024;
@@ -218,6 +216,11 @@ export class Walker {
       if (hasOwn(from, this.TYPE)) into[this.TYPE] = from[this.TYPE];
       if (Array.isArray(from)) (into as unknown as unknown[]).length = from.length;
     }
+  }
+
+  /** Whether `copy` is a `const`'s object filled in place (see adopt). */
+  filledInPlace(copy: object): boolean {
+    return this.inPlace.has(copy);
   }
 
   /** Refuse an object that is not of the new realm (a host object, an old one). */
@@ -420,55 +423,25 @@ export class Walker {
     }
   }
 
+  /** A plain object by its key order's Filler; a class instance by its class's, then its index keys. */
   private fillObject(old: Obj, copy: Obj, c: Conv, order: KeyOrder | null): void {
-    if (order === null) this.fillFields(old, copy, c);
-    else this.fillKeys(old, copy, order.keys, order.fields, c.index);
+    if (order !== null) {
+      order.fill(old, copy, this);
+      this.bytes += SLOT_BYTES * order.keys.length;
+    } else {
+      this.binder.classFiller(c)(old, copy, this);
+      this.bytes += SLOT_BYTES * c.fields.length;
+      if (c.index !== null) this.fillIndexKeys(old, copy, c.index);
+    }
     if (c.errorBase !== null) this.fillError(old, copy);
   }
 
-  /** A class instance: every field of the new class, in its order. */
-  private fillFields(old: Obj, copy: Obj, c: Conv): void {
-    const fields = c.fields;
+  /** A class instance's own keys, each converted by its index signature's Conv (an opaque instance's: as it is). */
+  private fillIndexKeys(old: Obj, copy: Obj, index: Conv): void {
+    const keys = objectKeys(old);
     let i = 0;
     try {
-      for (; i < fields.length; i++) {
-        const f = fields[i]!;
-        switch (f.source) {
-          case "old": case "opaque":
-            copy[f.name] = this.convert(old[f.from], f.conv!);
-            break;
-          case "initializer":
-            if (!this.inPlace.has(copy)) copy[f.name] = f.initial(copy);
-            break;
-          case "absent":
-            if (!this.inPlace.has(copy)) copy[f.name] = undefined;
-            break;
-          default:
-            break;
-        }
-      }
-    } catch (e) {
-      throw this.fail(e, old, fieldStep(fields[i]!.from || fields[i]!.name));
-    }
-    this.bytes += SLOT_BYTES * fields.length;
-    if (c.index !== null) this.fillKeys(old, copy, objectKeys(old), noFields, c.index);
-  }
-
-  /**
-   * A plain object keeps its own keys' order (the allocation site's): each key is a
-   * field (renamed or converted), an index key, or dropped (see Binder.order).
-   */
-  private fillKeys(old: Obj, copy: Obj, keys: readonly string[], fields: ReadonlyArray<BoundField | null>, index: Conv | null): void {
-    let i = 0;
-    try {
-      for (; i < keys.length; i++) {
-        const f = fields[i];
-        if (f !== undefined && f !== null) {
-          if (f.conv !== null) copy[f.name] = this.convert(old[keys[i]!], f.conv);
-        } else if (index !== null) {
-          copy[keys[i]!] = this.convert(old[keys[i]!], index);
-        }
-      }
+      for (; i < keys.length; i++) copy[keys[i]!] = this.convert(old[keys[i]!], index);
     } catch (e) {
       throw this.fail(e, old, fieldStep(keys[i]!));
     }

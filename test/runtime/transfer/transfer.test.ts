@@ -11,6 +11,8 @@ import type { ProcessView } from "../../../runtime/process-view.js";
 import {
   describePlan, planTransfer, TransferError, TransferPlanError, type Transformers, transferState,
 } from "../../../runtime/transfer/index.js";
+import type { Conv } from "../../../runtime/transfer/conv.js";
+import { keysFiller } from "../../../runtime/transfer/fillers.js";
 import { Shapes } from "../../../runtime/transfer/shapes.js";
 import { builder, differences, host, snapshot, stateOf, variable } from "./support.js";
 
@@ -449,5 +451,27 @@ describe("shapes", () => {
     expect(shapes.of(inRealm("({ set x(v) {} })"), ["a", "x"])).toBeNull();
     expect(shapes.of(inRealm("Object.freeze({ y: 1 })"), ["y"])).toBeNull();
     expect(shapes.of(inRealm("({ y: 1 })"), ["y"])).not.toBeNull();
+  });
+});
+
+describe("fillers", () => {
+  it("copy any key names, and place a failure at the field it happened in", () => {
+    const conv = { kind: "value" } as unknown as Conv;
+    const w = {
+      convert: (v: unknown) => {
+        if (v === "bad") throw new Error("no");
+        return v;
+      },
+      filledInPlace: () => false,
+      fail: (_e: unknown, _old: object, step: string) => new Error(`at ${step}`),
+    };
+    const keys = ["a\"b", "back\\slash", "line\nbreak", "0", "plain", "other"];
+    const fill = keysFiller(keys, keys.map(() => null), conv);
+    const old: Record<string, unknown> = { "a\"b": 1, "back\\slash": 2, "line\nbreak": 3, 0: 4, plain: 5, other: 6 };
+    const copy: Record<string, unknown> = {};
+    fill(old, copy, w);
+    expect(copy).toEqual(old);
+    expect(() => fill({ ...old, "line\nbreak": "bad" }, {}, w)).toThrow("at [\"line\\nbreak\"]");
+    expect(() => fill({ ...old, plain: "bad" }, {}, w)).toThrow("at .plain");
   });
 });
