@@ -12,7 +12,7 @@
  * Called by instrumented code (see instrumenter/README.md for what each pass emits):
  *   TYPE, tag(value, type)          allocation-site tags
  *   updatePoint(received)           an event loop waits at its update point
- *   enter(), leave()                an async function's body starts / ends
+ *   counts.activations++, --        an async function's body starts / ends
  *   registerState(module, () => ({ get, set }))
  *                                   accessors of a module's variables
  *   registerFunctions(module, () => declared, classes, initialized?)
@@ -25,7 +25,9 @@
  */
 
 /** The key of an allocation-site tag: the tagged object's type id (Symbol.for: the same in every realm). */
-export const TYPE = Symbol.for("proteos.type");
+const typeKey = Symbol.for("proteos.type");
+// Exported under another name so that tag() reads the local binding, not a property of `exports`.
+export { typeKey as TYPE };
 
 /** A module's variables, by name: a getter each, a setter each that can be assigned. */
 export interface StateAccessors {
@@ -46,14 +48,20 @@ const functionOfId = new Map<string, AnyFunction>();
 const classOf = new Map<AnyFunction, string>();
 /** Update points whose `receive` has not settled. */
 let parked = 0;
-/** Async function activations whose body has not completed. */
-let activations = 0;
+/**
+ * `activations`: async function activations whose body has not completed. Instrumented
+ * code counts them itself, `__rt.counts.activations++` on entry and `--` in a `finally`:
+ * there are tens of thousands per run, mostly in cold code, where a property update
+ * costs less than a call. In an object, because a bundler hands instrumented code this
+ * module as a namespace, whose exports cannot be assigned.
+ */
+export const counts = { activations: 0 };
 
 // ---- called by instrumented code
 
 /** Tag an array, Map or Set with the id of the type it is allocated as; returns it. */
 export function tag<T extends object>(value: T, type: string): T {
-  (value as Record<symbol, unknown>)[TYPE] = type;
+  (value as Record<symbol, unknown>)[typeKey] = type;
   return value;
 }
 
@@ -73,16 +81,6 @@ export function updatePoint<T>(received: T): T {
     then.call(received, unpark, unpark);
   }
   return received;
-}
-
-/** An async function starts its body (not one holding an update point). */
-export function enter(): void {
-  activations++;
-}
-
-/** Its body completed (returned or threw): the activation is over. */
-export function leave(): void {
-  activations--;
 }
 
 /** `accessors` builds the module's getters and setters (once, when asked for). */
@@ -148,7 +146,7 @@ export function typeOf(value: unknown): string | undefined {
   const proto: unknown = Object.getPrototypeOf(value);
   const cls = typeof proto === "object" && proto !== null && Object.hasOwn(proto, "constructor")
     ? classOf.get((proto as { constructor: AnyFunction }).constructor) : undefined;
-  return cls ?? (Object.hasOwn(value, TYPE) ? (value as Record<symbol, string>)[TYPE] : undefined);
+  return cls ?? (Object.hasOwn(value, typeKey) ? (value as Record<symbol, string>)[typeKey] : undefined);
 }
 
 /** "module#name" of a registered function, or undefined (a closure, a built-in). */
@@ -169,10 +167,10 @@ export function atUpdatePoint(): boolean {
 
 /** Async function activations in progress (handlers half done, waiting on replies, …). */
 export function inFlight(): number {
-  return activations;
+  return counts.activations;
 }
 
 /** At an update point with no request half handled. */
 export function requestFree(): boolean {
-  return parked > 0 && activations === 0;
+  return parked > 0 && counts.activations === 0;
 }

@@ -8,7 +8,9 @@
  *                   `const m = await __rt.updatePoint(receive());`
  *   activations     every async function that awaits, but generators and those holding
  *                   an update point, counts its activation while its body runs:
- *                   `async function handle(m) { __rt.enter(); try { … } finally { __rt.leave(); } }`
+ *                   `async function handle(m) { __rt.counts.activations++; try { … } finally { __rt.counts.activations--; } }`
+ *                   (a property update, not a call: tens of thousands per run,
+ *                   mostly in the cold code of new processes)
  *
  * Neither adds a turn of the microtask queue that the program waits for: the count is
  * kept synchronously around the body (whose completion settles the function's
@@ -18,7 +20,7 @@
  */
 import ts from "typescript";
 import { type ModulePlan, siteKey } from "./plan.js";
-import { rtCall } from "./runtime-binding.js";
+import { rtCall, rtCounter } from "./runtime-binding.js";
 
 const f = ts.factory;
 
@@ -37,16 +39,16 @@ export function quiescence(plan: ModulePlan): ts.TransformerFactory<ts.SourceFil
   };
 }
 
-/** `{ "directives"; __rt.enter(); try { body } finally { __rt.leave(); } }`; an expression body becomes `return expression;`. */
+/** `{ "directives"; __rt.counts.activations++; try { body } finally { __rt.counts.activations--; } }`; an expression body becomes `return expression;`. */
 function countedBody(body: ts.ConciseBody): ts.Block {
   const statements = ts.isBlock(body) ? [...body.statements] : [f.createReturnStatement(body)];
   let directives = 0;
   while (ts.isBlock(body) && directives < statements.length && isDirective(statements[directives]!)) directives++;
   const counted = [
     ...statements.slice(0, directives),
-    f.createExpressionStatement(rtCall("enter", [])),
+    f.createExpressionStatement(f.createPostfixIncrement(rtCounter("activations"))),
     f.createTryStatement(f.createBlock(statements.slice(directives), true), undefined,
-      f.createBlock([f.createExpressionStatement(rtCall("leave", []))], true)),
+      f.createBlock([f.createExpressionStatement(f.createPostfixDecrement(rtCounter("activations")))], true)),
   ];
   if (!ts.isBlock(body)) return f.createBlock(counted, true);
   // The original ranges keep the body's source mapping and its comments.

@@ -19,7 +19,7 @@ async function main() {
     }
 }
 async function handle(m) {
-    __rt.enter();
+    __rt.counts.activations++;
     try {
         const r = __rt.tag({ from: m.source ?? -1, kind: m.type }, "state.ts#Request");
         state_js_1.queue.push(r);
@@ -30,7 +30,7 @@ async function handle(m) {
         (0, state_js_1.countServed)();
     }
     finally {
-        __rt.leave();
+        __rt.counts.activations--;
     }
 }
 /** Hold handlers at their await until `release`. */

@@ -59,22 +59,22 @@ function dispatch(m) {
 /** A request handler: counted while its body runs. */
 async function handle(m) {
     "use strict";
-    __rt.enter();
+    __rt.counts.activations++;
     try {
         const reply = await (0, ipc_js_1.receive)(m.type); // waiting for a reply: not an update point
         dispatch(reply);
     }
     finally {
-        __rt.leave();
+        __rt.counts.activations--;
     }
 }
 const later = async (m) => {
-    __rt.enter();
+    __rt.counts.activations++;
     try {
         return dispatch(await (0, ipc_js_1.receive)(m.type));
     }
     finally {
-        __rt.leave();
+        __rt.counts.activations--;
     }
 }; // counted: the expression becomes a return
 const quick = async (m) => dispatch(m); // never awaits: not counted
@@ -89,7 +89,7 @@ class Server {
     }
 }
 async function notALoop() {
-    __rt.enter();
+    __rt.counts.activations++;
     try {
         let n = 0;
         while (n < 3) {
@@ -102,7 +102,7 @@ async function notALoop() {
         }
     }
     finally {
-        __rt.leave();
+        __rt.counts.activations--;
     }
 }
 async function guarded() {
@@ -116,7 +116,7 @@ async function guarded() {
     }
 }
 async function busy() {
-    __rt.enter();
+    __rt.counts.activations++;
     try {
         for (;;) {
             if (Math.random() > 0.5) {
@@ -126,7 +126,7 @@ async function busy() {
         }
     }
     finally {
-        __rt.leave();
+        __rt.counts.activations--;
     }
 }
 function spawn() {
