@@ -14,7 +14,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import ts from "../os/boot/typescript.js";
 import { createUnplugin, type SourceMapCompact } from "unplugin";
 import { instrumentSource } from "./transform/index.js";
 import { RUNTIME_MODULE } from "./transform/runtime-binding.js";

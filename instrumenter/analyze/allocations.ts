@@ -16,7 +16,7 @@
  * an object literal passed as a source of `Object.assign` is only copied from (and its
  * tag would be copied onto the target).
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { type AnalysisContext, isInOsTree } from "./program.js";
 import { isDestructuringTarget } from "./syntax.js";
 

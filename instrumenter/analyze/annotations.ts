@@ -8,7 +8,7 @@
  *
  * Other JSDoc tags are ignored. @transient and @opaque exclude each other.
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import type { Annotations } from "../metadata/schema.js";
 import { type Diagnostic, diagnosticAt } from "./diagnostics.js";
 

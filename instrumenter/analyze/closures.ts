@@ -18,7 +18,7 @@
  * described (its identity is the variable's name).
  * Getters and setters are not handed out as values; their case is hiddenAccessorState.
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import type { ModuleVariable } from "./variables.js";
 import { type AnalysisContext, isInOsTree } from "./program.js";
 import { type Diagnostic, diagnosticAt } from "./diagnostics.js";

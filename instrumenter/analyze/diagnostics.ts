@@ -4,7 +4,7 @@
  * and says how to fix it. Analysis goes on after one: all are collected.
  */
 import * as path from "node:path";
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 
 export const DIAGNOSTIC_CODES = [
   /** A relative import that does not name a module of the OS tree (or a missing entry module). */

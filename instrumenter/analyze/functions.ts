@@ -14,7 +14,7 @@
  *                          element, an argument of a call or `new`; elsewhere v@line:column
  * Functions created inside other functions are closures, not identities.
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import type { FunctionIdentity } from "../metadata/schema.js";
 import { hasModifier, isFunctionExpression, lineOf, memberNameText, skipWrappers } from "./syntax.js";
 

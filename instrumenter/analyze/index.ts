@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import {
   METADATA_SCHEMA_VERSION, type Metadata, type ModuleMetadata, type TypeId, type UpdatePoint,
 } from "../metadata/schema.js";

@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { type Diagnostic, diagnosticAt, diagnosticInFile, relativeToRoot } from "./diagnostics.js";
 import { isTypePosition } from "./syntax.js";
 

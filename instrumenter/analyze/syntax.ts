@@ -1,5 +1,5 @@
 /** Small questions about syntax that several visitors ask. */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 
 export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);

@@ -13,7 +13,7 @@
  * diagnostics where transferred state reaches them.
  */
 import { createHash } from "node:crypto";
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import {
   type ClassField, type ObjectField, TYPED_ARRAYS, type TypeDescriptor, type TypeId,
 } from "../metadata/schema.js";

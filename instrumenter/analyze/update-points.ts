@@ -10,7 +10,7 @@
  * anywhere else (a handler waiting for a reply or an interrupt) is not one: work is in
  * progress there.
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { type AnalysisContext, modulePathOf } from "./program.js";
 import { skipWrappers } from "./syntax.js";
 

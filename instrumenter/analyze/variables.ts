@@ -7,7 +7,7 @@
  *   - `export default <expression>` (a value the module holds, named "default").
  * `declare` statements are skipped: they describe globals the module does not own.
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import type { Variable } from "../metadata/schema.js";
 import { hasModifier, memberNameText } from "./syntax.js";
 

@@ -15,7 +15,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { compareDiagnostics, type Diagnostic } from "../analyze/diagnostics.js";
 import { readProgramTable } from "../analyze/program.js";
 import { instrumentOs, type InstrumentResult } from "../transform/index.js";

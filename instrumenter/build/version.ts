@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { MANIFEST_SCHEMA_VERSION, sha256 } from "./manifest.js";
 
 const INSTRUMENTER_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

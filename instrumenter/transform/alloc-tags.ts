@@ -15,7 +15,7 @@
  * (the kernel copies Object.keys). Instances of classes are not tagged: the runtime
  * knows them by their constructor.
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { type ModulePlan, siteKey } from "./plan.js";
 import { rtCall } from "./runtime-binding.js";
 

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { allocTags } from "./alloc-tags.js";
 import { functionIds } from "./function-ids.js";
 import type { ModulePlan } from "./plan.js";

@@ -20,7 +20,7 @@
  * `#private` and computed-name methods, and a function no path reaches whose place
  * names it (`f({ h: () => … })`: wrapping it would change its `name`).
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { type FunctionReach, type ModulePlan, nodesAt, type SiteKey, siteKey } from "./plan.js";
 import { rtCall } from "./runtime-binding.js";
 

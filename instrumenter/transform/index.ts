@@ -11,7 +11,7 @@
  * for all of them (tags name types by their stable ids).
  */
 import * as path from "node:path";
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { analyzeOs, analyzeProgram, type Diagnostic } from "../analyze/index.js";
 import { compareDiagnostics, relativeToRoot } from "../analyze/diagnostics.js";
 import { analysisContext, createCompilerHost, createProgram, readProgramTable } from "../analyze/program.js";

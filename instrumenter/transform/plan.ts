@@ -8,7 +8,7 @@
  * plan names by their site key: syntax kind and source range, the same in every parse
  * of the same text.
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { type Diagnostic, diagnosticAt } from "../analyze/diagnostics.js";
 import { collectFunctionIdentities, type LocatedFunctionIdentity } from "../analyze/functions.js";
 import { type AnalysisContext, modulePathOf } from "../analyze/program.js";

@@ -18,7 +18,7 @@
  * own await, so it runs just before the loop resumes and delays nothing. The order in
  * which processes run, and so the system's event trace, is the plain build's.
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { type ModulePlan, siteKey } from "./plan.js";
 import { rtCall, rtCounter } from "./runtime-binding.js";
 

@@ -5,7 +5,7 @@
  * so `__rt` is set before any other module (even one importing this one back) can call
  * into this one.
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import type * as Runtime from "../rt/rt.js";
 
 /** The module name instrumented code requires; images resolve it to the runtime. */

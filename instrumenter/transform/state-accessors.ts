@@ -15,7 +15,7 @@
  * CommonJS emit rewrites it to `exports.x` (and updates the export on assignment)
  * exactly as it does the module's own references.
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { type ModulePlan, nodesAt, type SiteKey } from "./plan.js";
 import { rtCall } from "./runtime-binding.js";
 

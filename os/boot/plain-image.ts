@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import ts from "./typescript.js";
 import type { ImageSource, ModuleCode } from "../kernel/image.js";
 import { PROGRAMS } from "./programs.js";
 

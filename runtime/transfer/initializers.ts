@@ -12,7 +12,7 @@
  * runs once per instance, at transfer time: an initializer with side effects on module
  * state (`id = nextId++`) does not have them.
  */
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import type { ProcessView } from "../process-view.js";
 import { TransferError } from "./errors.js";
 

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
-import ts from "typescript";
+import ts from "../../../os/boot/typescript.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseMetadata } from "../../../instrumenter/metadata/schema.js";
 import { type InstrumentResult, instrumentOs, instrumentSource } from "../../../instrumenter/transform/index.js";
