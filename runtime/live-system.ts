@@ -47,11 +47,12 @@ export class LiveSystem {
   }
 
   /**
-   * Apply an update package (runtime/package/apply.ts): every check first, then the
-   * update of its running components through RS, as `update` does; resolves with the
-   * report. A package that cannot be applied (damaged, untrusted, built for another
-   * base, code that does not load…) resolves at once with outcome "rejected" and the
-   * reason, nothing changed.
+   * Apply an update package (runtime/package/apply.ts): every check first, the engine's
+   * checks of the update included (plans, filters, groups, busy), then the update of
+   * its running components through RS, as `update` does; resolves with the report. A
+   * package that cannot be applied (damaged, untrusted, built for another base, code
+   * that does not load, a state filter that does not fit…) resolves at once with outcome
+   * "rejected" and the reason, nothing staged or changed.
    */
   async applyPackage(input: string | Uint8Array, options: ApplyOptions = {}): Promise<UpdateReport> {
     const now = this.system.machine.clock.now;
@@ -63,7 +64,11 @@ export class LiveSystem {
     }
     if (prepared.request.components.length === 0) return this.updater.installPackage(prepared.version);
     this.updater.stagePackage(prepared.version);
-    return this.update(prepared.request);
+    try {
+      return await this.update(prepared.request);
+    } finally {
+      this.updater.releasePackage(prepared.version);
+    }
   }
 
   /**

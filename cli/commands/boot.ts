@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { BuildImage } from "../../instrumenter/build/image.js";
@@ -8,12 +7,11 @@ import { PROGRAMS } from "../../os/boot/programs.js";
 import type { RunEnd } from "../../os/kernel/kernel.js";
 import { ControlSocketError, listenControl, statusOf, type ControlServer } from "../../runtime/control/server.js";
 import { LiveSystem } from "../../runtime/live-system.js";
-import { readKeyFile } from "../../runtime/package/sign.js";
 import type { UpdateReport } from "../../runtime/update/report.js";
 import { EXIT, UsageError, intOption } from "../errors.js";
 import { summarize, formatSummary, type UpdateSummary } from "../summary.js";
+import { collect, readPackageFile, trustOption } from "../options.js";
 import { buildOrExplain } from "./build.js";
-import { keyOrUsage } from "./diff.js";
 
 const BUILDS = ["plain", "instrumented"];
 /** Where `--build instrumented` builds the OS by default: the repository's cache. */
@@ -72,7 +70,7 @@ export function bootCommand(): Command {
         if (given && !instrumented) throw new UsageError(`${flag} needs --build instrumented: only an instrumented build can be updated live`);
       }
       const updates = o.update.map(scheduledUpdate);
-      const trusted = o.trust.length > 0 ? o.trust.map((f) => keyOrUsage(() => readKeyFile(f, "public"))) : null;
+      const trusted = trustOption(o.trust);
       let build: BuildImage | undefined;
       if (instrumented) {
         if (!buildOrExplain(OS_ROOT, o.buildDir).ok) return;
@@ -131,24 +129,13 @@ export function bootCommand(): Command {
     });
 }
 
-/** A repeatable option's values. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 /** `--update PACKAGE@TICK`: the file is read now, so a missing one is bad input before boot. */
 function scheduledUpdate(spec: string): ScheduledUpdate {
   const at = spec.lastIndexOf("@");
   if (at <= 0) throw new UsageError(`--update expects PACKAGE@TICK, got '${spec}'`);
   const file = spec.slice(0, at);
   const tick = intOption("--update tick", spec.slice(at + 1))!;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UsageError(`--update: cannot read ${file}: ${(e as Error).message}`);
-  }
-  return { package: file, text, tick };
+  return { package: file, text: readPackageFile(file, "--update"), tick };
 }
 
 /**
@@ -169,7 +156,9 @@ export async function runScheduled(sys: System, live: LiveSystem | undefined, op
   for (;;) {
     const stop = Math.min(limit, todo[0]?.tick ?? Infinity, opts.slice === undefined ? Infinity : clock.now + opts.slice);
     end = await sys.run(stop === Infinity ? undefined : stop, opts.idleWait);
-    if (end !== "ticks" || clock.now >= limit) break;
+    if (end !== "ticks") break;
+    // Updates due at the limit are applied too, before the run stops: one that takes
+    // no time (refused, or installing only) ends there; any other is cut by the stop.
     while (todo.length > 0 && todo[0]!.tick <= clock.now) {
       const entry: (typeof applied)[number] = { update: todo.shift()! };
       applied.push(entry);
@@ -177,6 +166,7 @@ export async function runScheduled(sys: System, live: LiveSystem | undefined, op
         entry.report = r;
       });
     }
+    if (clock.now >= limit) break;
   }
   await new Promise((r) => setImmediate(r)); // reports of packages refused at once
   const ended = `the run ended (${end}) at tick ${clock.now}`;

@@ -4,12 +4,14 @@
  * the old revision's instrumented build under the `mixed` workload, applies the package
  * live at a virtual tick in the middle of the run, and runs the workload to its end.
  * Passes only if the update commits, the workload reports zero errors and the checks
- * raised no warning.
+ * raised no warning, and the package neither adds nor removes a system service (a live
+ * update cannot start or stop one: only a boot of the new version would).
  */
 import { Command } from "commander";
 import type { BuildImage } from "../../instrumenter/build/image.js";
 import { LiveSystem } from "../../runtime/live-system.js";
-import { PackageError, type UpdatePackage } from "../../runtime/package/format.js";
+import { loadProgram } from "../../runtime/load.js";
+import { PackageError, type PackageManifest, type UpdatePackage } from "../../runtime/package/format.js";
 import { diffVersions } from "../../runtime/package/diff.js";
 import { BadVersionError, DEFAULT_CACHE_DIR, prepareSide, type SourceOptions } from "../../runtime/package/sources.js";
 import { EXIT, UsageError, intOption } from "../errors.js";
@@ -28,7 +30,7 @@ interface CheckResult {
   to: string;
   /** Why the gate failed, one line each (none when it passed). */
   problems: string[];
-  package: { digest: string; components: string[]; groups: string[][] } | null;
+  package: { digest: string; components: string[]; groups: string[][]; added: string[]; removed: string[] } | null;
   update: UpdateSummary | null;
   workload: { ops: number | null; errors: number | null } | null;
 }
@@ -60,13 +62,37 @@ export function checkUpdateCommand(): Command {
       }
       if (made) {
         const m = made.pkg.manifest;
-        result.package = { digest: made.pkg.digest, components: m.components.map((c) => c.program), groups: m.groups };
-        if (m.components.length > 0) await check(made.text, prepareSide(o.from, sources).build, seed, at, result);
+        const base = prepareSide(o.from, sources).build;
+        result.package = { digest: made.pkg.digest, components: m.components.map((c) => c.program), groups: m.groups,
+          added: m.added, removed: m.removed };
+        result.problems.push(...serviceProblems(m, bootServices(base), bootServices(prepareSide(o.to, sources).build)));
+        if (m.components.length > 0) await check(made.text, base, seed, at, result);
       }
       result.ok = result.problems.length === 0;
       process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : formatResult(result));
       process.exitCode = result.ok ? EXIT.OK : EXIT.FAILED;
     });
+}
+
+/**
+ * The programs a version boots as system services: BOOT_SERVICES of its
+ * include/services.ts, read from the version's RS (which loads it to restart services)
+ * in a realm of its own.
+ */
+export function bootServices(build: BuildImage): string[] {
+  const services = loadProgram(build, "rs").realm.require("include/services.ts") as { BOOT_SERVICES: ReadonlyArray<{ program: string }> };
+  return services.BOOT_SERVICES.map((s) => s.program);
+}
+
+/** A package that adds or removes a program the base or the target runs as a service cannot make the update live. */
+export function serviceProblems(m: Pick<PackageManifest, "added" | "removed">, baseServices: readonly string[],
+  targetServices: readonly string[]): string[] {
+  return [
+    ...m.added.filter((p) => targetServices.includes(p))
+      .map((p) => `${p} is a new system service: the package does not carry it, and a live update cannot start it (boot the new version)`),
+    ...m.removed.filter((p) => baseServices.includes(p))
+      .map((p) => `${p} is a system service the new version removes: a live update cannot stop it (boot the new version)`),
+  ];
 }
 
 /** Boot the base under the workload, apply the package at `at`, run to the end; record what went wrong. */
@@ -92,6 +118,8 @@ function formatResult(r: CheckResult): string {
     lines.push(r.package.components.length === 0 ? "  package: no program changed, nothing to update"
       : `  package ${r.package.digest.slice(0, 12)}: ${r.package.components.join(", ")}`
         + (r.package.groups.length > 0 ? `; together: ${r.package.groups.map((g) => g.join("+")).join(", ")}` : ""));
+    if (r.package.added.length > 0) lines.push(`  added (not in the package): ${r.package.added.join(", ")}`);
+    if (r.package.removed.length > 0) lines.push(`  removed (not in the package): ${r.package.removed.join(", ")}`);
   }
   const u = r.update;
   if (u) {

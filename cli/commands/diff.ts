@@ -6,9 +6,9 @@ import { diffVersions } from "../../runtime/package/diff.js";
 import { PackageError } from "../../runtime/package/format.js";
 import { formatPackageReport, packageReport } from "../../runtime/package/inspect.js";
 import { changePlace, IncompletePackageError } from "../../runtime/package/make.js";
-import { readKeyFile } from "../../runtime/package/sign.js";
 import { BadVersionError, DEFAULT_CACHE_DIR } from "../../runtime/package/sources.js";
 import { EXIT, UsageError } from "../errors.js";
+import { keyOption } from "../options.js";
 
 interface DiffCliOptions {
   out: string; git?: boolean; repo?: string; osPath: string; allowIncomplete?: boolean; sign?: string; cacheDir: string; json?: boolean;
@@ -28,7 +28,7 @@ export function diffCommand(): Command {
     .option("--cache-dir <dir>", "where exported trees and builds are kept between runs", DEFAULT_CACHE_DIR)
     .option("--json", "print one JSON object on stdout")
     .action((oldSpec: string, newSpec: string, o: DiffCliOptions) => {
-      const signingKey = o.sign === undefined ? undefined : keyOrUsage(() => readKeyFile(o.sign!, "private"));
+      const signingKey = o.sign === undefined ? undefined : keyOption(o.sign, "private");
       const outDir = path.dirname(path.resolve(o.out));
       if (!fs.existsSync(outDir)) throw new UsageError(`cannot write '${o.out}': no directory ${outDir}`);
       let made: ReturnType<typeof diffVersions>;
@@ -57,16 +57,6 @@ export function diffCommand(): Command {
       if (o.json) process.stdout.write(JSON.stringify({ ok: true, file: o.out, ...report }) + "\n");
       else process.stdout.write(`${formatPackageReport(report)}\nwrote ${o.out}\n`);
     });
-}
-
-/** A key file that cannot be read is bad input. */
-export function keyOrUsage<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof PackageError) throw new UsageError(err.message);
-    throw err;
-  }
 }
 
 /** The --json object of a refused diff: why, with every compiler error or uncovered change. */

@@ -1,26 +1,19 @@
-import * as fs from "node:fs";
 import { Command } from "commander";
 import { decodePackage, PackageError } from "../../runtime/package/format.js";
 import { formatPackageReport, packageReport } from "../../runtime/package/inspect.js";
-import { readKeyFile } from "../../runtime/package/sign.js";
 import { EXIT, UsageError } from "../errors.js";
-import { keyOrUsage } from "./diff.js";
+import { collect, readPackageFile, trustOption } from "../options.js";
 
 export function inspectCommand(): Command {
   return new Command("inspect")
     .description("show what an update package will do: components, changes field by field, transformers, suggestions")
     .argument("<package>", "the package file (made by proteos diff)")
     .option("--trust <key.pub>", "require a signature by this ed25519 public key (repeat for several)",
-      (file: string, files: string[]) => [...files, file], [] as string[])
+      collect, [])
     .option("--json", "print one JSON object on stdout")
     .action((file: string, o: { trust: string[]; json?: boolean }) => {
-      let text: string;
-      try {
-        text = fs.readFileSync(file, "utf8");
-      } catch (err) {
-        throw new UsageError(`cannot read package '${file}': ${(err as Error).message}`);
-      }
-      const trusted = o.trust.length === 0 ? null : o.trust.map((k) => keyOrUsage(() => readKeyFile(k, "public")));
+      const text = readPackageFile(file);
+      const trusted = trustOption(o.trust);
       let report: ReturnType<typeof packageReport>;
       try {
         report = packageReport(decodePackage(text, file), Buffer.byteLength(text), trusted);

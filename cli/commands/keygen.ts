@@ -17,10 +17,12 @@ export function keygenCommand(): Command {
       }
       const { privatePem, publicPem, fingerprint } = newKeyPair();
       try {
-        // Created without read access for others, not chmod-ed after: the key is never readable by them.
-        fs.rmSync(privateFile, { force: true });
-        fs.writeFileSync(privateFile, privatePem, { mode: 0o600 });
-        fs.writeFileSync(publicFile, publicPem);
+        // Each file is made anew ("wx": no following a symlink planted at its name, no
+        // reusing a file someone else can open), the private key without read access for
+        // others from the start rather than chmod-ed after.
+        if (o.force) for (const f of [privateFile, publicFile]) fs.rmSync(f, { force: true });
+        fs.writeFileSync(privateFile, privatePem, { mode: 0o600, flag: "wx" });
+        fs.writeFileSync(publicFile, publicPem, { flag: "wx" });
       } catch (err) {
         throw new UsageError(`cannot write the key files: ${(err as Error).message}`);
       }

@@ -1,13 +1,11 @@
-import * as fs from "node:fs";
 import { Command } from "commander";
 import { controlRequest, ControlClientError } from "../../runtime/control/client.js";
 import { decodePackage, PackageError } from "../../runtime/package/format.js";
-import { readKeyFile, verifySignature } from "../../runtime/package/sign.js";
+import { verifySignature } from "../../runtime/package/sign.js";
 import { formatReport } from "../../runtime/update/report.js";
 import type { InterfaceFilter, PackageOptions } from "../../runtime/update/request.js";
 import { EXIT, UsageError, intOption } from "../errors.js";
-import { collect } from "./boot.js";
-import { keyOrUsage } from "./diff.js";
+import { collect, readPackageFile, trustOption } from "../options.js";
 
 const LIKELY = ["off", "warn", "fail"] as const;
 
@@ -27,12 +25,7 @@ export function updateCommand(): Command {
     .option("--json", "print the report as one JSON object")
     .action(async (file: string, o: { control: string; state?: string; maxtime?: string; filter: string[]; likely?: string;
       trust: string[]; json?: boolean }) => {
-      let text: string;
-      try {
-        text = fs.readFileSync(file, "utf8");
-      } catch (e) {
-        throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-      }
+      const text = readPackageFile(file);
       if (o.likely !== undefined && !(LIKELY as readonly string[]).includes(o.likely)) {
         throw new UsageError(`--likely must be one of ${LIKELY.join(", ")}, got '${o.likely}'`);
       }
@@ -44,9 +37,10 @@ export function updateCommand(): Command {
         ...(maxtime === undefined ? {} : { maxtime }),
         ...(o.likely === undefined ? {} : { likely: o.likely as (typeof LIKELY)[number] }),
       };
-      if (o.trust.length > 0) {
+      const trusted = trustOption(o.trust);
+      if (trusted) {
         try {
-          verifySignature(decodePackage(text, file), o.trust.map((f) => keyOrUsage(() => readKeyFile(f, "public"))), file);
+          verifySignature(decodePackage(text, file), trusted, file);
         } catch (e) {
           if (e instanceof PackageError) throw new UsageError(`rejected: ${e.message}`);
           throw e;

@@ -29,10 +29,21 @@ export interface ControlServer {
 /** A control socket that cannot be set up: bad input (the path), exit code 2. */
 export class ControlSocketError extends Error {}
 
+/**
+ * How long close() lets a connection take its last lines before cutting it: a client
+ * that never reads (or never closes its end) must not keep the system from stopping.
+ */
+const CLOSE_GRACE_MS = 1_000;
+
+/** The server's open connections, with how many of their requests are not answered yet, and whether it closed. */
+interface Connections {
+  readonly open: Map<net.Socket, { unanswered: number }>;
+  closed: boolean;
+}
+
 export async function listenControl(socketPath: string, handler: ControlHandler): Promise<ControlServer> {
   await claimPath(socketPath);
-  /** Open connections, with how many of their requests are not answered yet. */
-  const connections = new Map<net.Socket, { unanswered: number }>();
+  const connections: Connections = { open: new Map(), closed: false };
   const server = net.createServer((socket) => serve(socket, handler, connections));
   // Created with no access for others, then made 0600 explicitly: never reachable by another user.
   const umask = process.umask(0o177);
@@ -56,11 +67,19 @@ export async function listenControl(socketPath: string, handler: ControlHandler)
   return {
     path: socketPath,
     close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const [socket, { unanswered }] of connections) {
-        socket.end(line({ error: "the system stopped before answering" }).repeat(unanswered));
+      // Requests still queued are told the system stopped, here, and are not carried out.
+      connections.closed = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Closed from this side once the last lines are out: server.close() waits for every
+      // connection, and a client may never close its end.
+      for (const [socket, { unanswered }] of connections.open) {
+        socket.end(line({ error: "the system stopped before answering" }).repeat(unanswered), () => socket.destroy());
       }
-      await closed;
+      const cut = setTimeout(() => {
+        for (const socket of connections.open.keys()) socket.destroy();
+      }, CLOSE_GRACE_MS);
+      await stopped;
+      clearTimeout(cut);
       process.off("exit", removeSocket);
       removeSocket();
     },
@@ -88,14 +107,18 @@ async function claimPath(socketPath: string): Promise<void> {
     probe.once("error", () => resolve(false));
   });
   if (live) throw new ControlSocketError(`${socketPath} is in use: another system listens on it`);
-  fs.rmSync(socketPath, { force: true });
+  try {
+    fs.rmSync(socketPath, { force: true });
+  } catch (err) {
+    throw new ControlSocketError(`cannot replace the stale socket ${socketPath}: ${errorMessage(err)}`);
+  }
 }
 
 /** One connection: lines in, one reply line per request, in order. */
-function serve(socket: net.Socket, handler: ControlHandler, connections: Map<net.Socket, { unanswered: number }>): void {
+function serve(socket: net.Socket, handler: ControlHandler, connections: Connections): void {
   const state = { unanswered: 0 };
-  connections.set(socket, state);
-  socket.on("close", () => connections.delete(socket));
+  connections.open.set(socket, state);
+  socket.on("close", () => connections.open.delete(socket));
   socket.on("error", () => socket.destroy());
   socket.setEncoding("utf8");
   let buffered = "";
@@ -113,9 +136,11 @@ function serve(socket: net.Socket, handler: ControlHandler, connections: Map<net
       if (text.trim() === "") continue;
       state.unanswered++;
       queue = queue.then(async () => {
+        if (connections.closed) return;
         const reply = await answer(text, handler);
         state.unanswered--;
-        if (!socket.destroyed) socket.write(line(reply));
+        // After close() the client was already answered for this request.
+        if (!connections.closed && !socket.destroyed) socket.write(line(reply));
       });
     }
   });

@@ -9,10 +9,12 @@
  *   code         each component's program loads in a standalone realm: syntax errors,
  *                missing modules and throwing top levels are caught here, not at commit
  *   transformers each component's transformer module loads (transformers.ts)
- *   request      the components asked for exist, groups are not split, overrides are valid
+ *   request      the components asked for exist, overrides are valid
  *
- * The engine then makes the state transfer plan of each component it updates and checks
- * its state filter (runtime/update/engine.ts), still before anything is touched.
+ * The engine then checks the update itself, still before anything is touched or staged
+ * (runtime/update/engine.ts): no update in flight, the state transfer plan of each
+ * component, its state and interface filters, and the package's groups (`groupProblem`),
+ * which hold however the package's version is asked for.
  *
  * A component that runs as a system process is updated live. One that does not (a user
  * program, a service not running) is installed when the update commits: new execs and
@@ -122,7 +124,6 @@ export function preparePackage(system: RunningSystem, input: string | Uint8Array
       : upToDate.includes(a.name) ? `${a.name} already runs the package's version`
       : `${a.name} does not run as a system process: its new version is installed for new execs when the update commits`}`);
   }
-  checkGroups(pkg, new Set([...services.values()].map((c) => c.program)), new Set(chosen.map((a) => services.get(a.name)!.program)), source);
   const components: ComponentRequest[] = chosen.map((a) => {
     const c = services.get(a.name)!;
     const filter = a.filter ?? forAll.filter;
@@ -169,16 +170,21 @@ function loadVersion(pkg: UpdatePackage, label: string, source: string): Package
   return { label, image, transformersOf };
 }
 
-/** A group split by the request: its components exchange a changed message format, so all go together or none. */
-function checkGroups(pkg: UpdatePackage, live: ReadonlySet<string>, chosen: ReadonlySet<string>, source: string): void {
+/**
+ * A group of `pkg` that updating `chosen` (programs) to its version would split, if any:
+ * the group's components exchange a changed message format, so those that run as
+ * services and do not run the package's version yet go together or not at all.
+ */
+export function groupProblem(system: RunningSystem, pkg: UpdatePackage, chosen: ReadonlySet<string>): string | undefined {
   for (const group of pkg.manifest.groups) {
-    const running = group.filter((p) => live.has(p));
+    const running = group.filter((p) => serviceRunning(system.kernel, p)
+      && fingerprintIn(system.versionOf(p), p) !== pkg.manifest.components.find((c) => c.program === p)!.to);
     const left = running.filter((p) => !chosen.has(p));
     if (left.length > 0 && left.length < running.length) {
-      throw new PackageError(`${source}: ${running.join(", ")} must be updated together (they share a changed module): `
-        + `name ${left.join(", ")} as well, or none of them`);
+      return `${running.join(", ")} must be updated together (they share a changed module): name ${left.join(", ")} as well, or none of them`;
     }
   }
+  return undefined;
 }
 
 function serviceRunning(kernel: Kernel, program: string) {

@@ -4,7 +4,7 @@
  * be opened from the terminal).
  */
 import * as path from "node:path";
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { PackageError } from "./format.js";
 
 /** A tree or transformer that does not compile; `errors` are the formatted lines. */

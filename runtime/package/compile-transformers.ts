@@ -15,8 +15,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { CompileError, formatTsDiagnostic, showPath } from "./compile-errors.js";
+import { BadVersionError } from "./sources.js";
 
 /** Where transformers live in the new tree. */
 export const TRANSFORMERS_DIR = "update";
@@ -35,13 +36,11 @@ export interface TransformerTrees {
 /**
  * Compile every update/<program>.ts of the new tree: program name -> CommonJS code, for
  * makePackage. No update/ directory: no transformers. Throws CompileError listing every
- * type error and value import with file:line:column.
+ * type error and value import with file:line:column; BadVersionError when update/ cannot
+ * be read (a file, not a directory; no permission).
  */
 export function compileTransformers(trees: TransformerTrees): Map<string, string> {
-  const dir = path.join(trees.root, TRANSFORMERS_DIR);
-  const files = fs.existsSync(dir)
-    ? fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort().map((f) => path.join(dir, f))
-    : [];
+  const files = transformerFiles(trees);
   if (files.length === 0) return new Map();
 
   const options = checkOptions(trees.oldRoot);
@@ -69,6 +68,19 @@ export function compileTransformers(trees: TransformerTrees): Map<string, string
   }
   if (errors.length > 0) throw new CompileError("the transformers do not compile", errors);
   return code;
+}
+
+/** The update/*.ts files of the new tree (none without update/). */
+function transformerFiles(trees: TransformerTrees): string[] {
+  const dir = path.join(trees.root, TRANSFORMERS_DIR);
+  if (!fs.existsSync(dir)) return [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (err) {
+    throw new BadVersionError(`cannot read the transformers in ${showPath(dir, trees.root, trees.shownRoot)}: ${(err as Error).message}`);
+  }
+  return names.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort().map((f) => path.join(dir, f));
 }
 
 /** Strict, as process code is; the two version namespaces mapped to their trees. */

@@ -15,7 +15,7 @@
  */
 import { z } from "zod";
 import { formatPath } from "../../instrumenter/metadata/schema.js";
-import { sha256 } from "../../instrumenter/build/manifest.js";
+import { programFingerprint, RUNTIME_MODULE, sha256 } from "../../instrumenter/build/manifest.js";
 import { CHANGE_KINDS, type PlannedChange } from "../transfer/changes.js";
 import { InterfaceFilterSchema, PREDEFINED_STATES } from "../update/request.js";
 
@@ -60,7 +60,7 @@ const ComponentSchema = z.strictObject({
   program: ProgramNameSchema,
   /** Fingerprint of the program in the base version: applying checks the running one is this. */
   from: Sha256Schema,
-  /** Fingerprint of the program in this package (`programFingerprint`). */
+  /** Fingerprint of the program in this package (`programFingerprint` of its parts: decoding checks it). */
   to: Sha256Schema,
   entry: ModulePathSchema,
   /** The modules the program loads, entry first (each in `modules` of the manifest). */
@@ -91,6 +91,13 @@ export const PackageManifestSchema = z.strictObject({
   components: z.array(ComponentSchema),
   /** Programs that must be updated together (each group sorted; a message format they share changed). */
   groups: z.array(z.array(ProgramNameSchema).min(2)),
+  /**
+   * Programs the target has and the base does not, and the other way round (name order).
+   * They are not components: a package carries no code for an added program and cannot
+   * take a removed one away; only a boot of the target version runs (or drops) them.
+   */
+  added: z.array(ProgramNameSchema),
+  removed: z.array(ProgramNameSchema),
   /** Every module a component loads, "proteos:rt" included. */
   modules: z.record(ModulePathSchema, ModuleSchema),
   /** Made with --allow-incomplete: the changes no transformer covers (an update of such a component rolls back or is refused). */
@@ -108,6 +115,9 @@ export const PackageManifestSchema = z.strictObject({
     named(c.metadata, ["components", i, "metadata"]);
     if (c.transformers !== null) named(c.transformers, ["components", i, "transformers"]);
   });
+  if (m.components.length > 0 && !Object.hasOwn(m.modules, RUNTIME_MODULE)) {
+    ctx.addIssue({ code: "custom", path: ["modules"], message: `the runtime module "${RUNTIME_MODULE}" every component loads is not in modules` });
+  }
   const programs = m.components.map((c) => c.program);
   programs.forEach((p, i) => {
     if (programs.indexOf(p) !== i) ctx.addIssue({ code: "custom", path: ["components", i, "program"], message: `program "${p}" appears twice` });
@@ -190,7 +200,8 @@ export function packageDigest(manifest: PackageManifest): string {
 
 /**
  * Decode and check a package file: JSON, envelope, format version, manifest schema, the
- * hash and length of every part, no part unlisted. Signatures are checked separately
+ * hash and length of every part, no part unlisted, no "__proto__" key, each component's
+ * `to` the fingerprint of its parts. Signatures are checked separately
  * (sign.ts: `verifySignature`), against the keys the caller trusts.
  * Throws PackageError naming the problem.
  */
@@ -209,6 +220,8 @@ export function decodePackage(text: string, source = "package"): UpdatePackage {
   if (version !== PACKAGE_FORMAT_VERSION) {
     throw new PackageError(`${source}: package format version ${JSON.stringify(version)} is not supported (this proteos reads version ${PACKAGE_FORMAT_VERSION})`);
   }
+  const proto = protoKeyPath(json, []);
+  if (proto) throw new PackageError(`${source}: a key "__proto__" at ${formatPath(proto)}: not a key a package has (the package was modified)`);
   const envelope = EnvelopeSchema.safeParse(json);
   if (!envelope.success) throw new PackageError(`${source}: ${issues(envelope.error)}`);
   const manifest = PackageManifestSchema.safeParse(envelope.data.manifest);
@@ -227,7 +240,38 @@ export function decodePackage(text: string, source = "package"): UpdatePackage {
   }
   const extra = Object.keys(envelope.data.parts).find((n) => !Object.hasOwn(m.parts, n));
   if (extra !== undefined) throw new PackageError(`${source}: part "${extra}" is not listed in the manifest: the package was modified`);
+  // `to` is what applying compares with the running program (already applied?) and what
+  // the engine records as running: it must name these parts, not some other build.
+  for (const c of m.components) {
+    const actual = componentFingerprint(m, c);
+    if (actual !== c.to) {
+      throw new PackageError(`${source}: component ${c.program}: its "to" fingerprint ${c.to.slice(0, 12)}… is not the one of its `
+        + `parts (${actual.slice(0, 12)}…): the package was modified`);
+    }
+  }
   return { manifest: m, signature: envelope.data.signature, parts, digest: packageDigest(m) };
+}
+
+/** The fingerprint of a component's program as its parts make it (`programFingerprint`, as of a build's program). */
+export function componentFingerprint(m: PackageManifest, c: PackageComponent): string {
+  const hashOf = (mod: string) => m.parts[m.modules[mod]!.code]!.sha256;
+  return programFingerprint({ modules: c.modules, codeHash: hashOf, runtimeCodeHash: hashOf(RUNTIME_MODULE),
+    metadataHash: m.parts[c.metadata]!.sha256 });
+}
+
+/**
+ * Where parsed JSON has an own "__proto__" key, if anywhere. zod's records drop such a
+ * key from what they return, unchecked, so text under it would decode and be covered by
+ * no hash or signature: it is refused instead.
+ */
+function protoKeyPath(value: unknown, at: PropertyKey[]): PropertyKey[] | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (Object.hasOwn(value, "__proto__")) return [...at, "__proto__"];
+  for (const [key, v] of Object.entries(value)) {
+    const found = protoKeyPath(v, [...at, Array.isArray(value) ? Number(key) : key]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function issues(error: z.ZodError, prefix: PropertyKey[] = []): string {

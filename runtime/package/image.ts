@@ -7,7 +7,7 @@
 import { relativeModulePath } from "../../os/boot/plain-image.js";
 import type { ModuleCode } from "../../os/kernel/image.js";
 import { type Metadata, parseMetadata } from "../../instrumenter/metadata/schema.js";
-import { programFingerprint, RUNTIME_MODULE } from "../../instrumenter/build/manifest.js";
+import { RUNTIME_MODULE } from "../../instrumenter/build/manifest.js";
 import { mapStack } from "../../instrumenter/transform/index.js";
 import type { VersionedImage } from "../update/versions.js";
 import type { PackageComponent, UpdatePackage } from "./format.js";
@@ -68,10 +68,8 @@ export class PackageImage implements VersionedImage {
     return parseMetadata(this.part(this.component(program).metadata));
   }
 
+  /** The component's `to` (decoding checked it is the fingerprint of its parts). */
   fingerprint(program: string): string {
-    const c = this.component(program);
-    const m = this.pkg.manifest;
-    return programFingerprint({ modules: c.modules, codeHash: (mod) => m.parts[m.modules[mod]!.code]!.sha256,
-      runtimeCodeHash: m.parts[m.modules[RUNTIME_MODULE]!.code]!.sha256, metadataHash: m.parts[c.metadata]!.sha256 });
+    return this.component(program).to;
   }
 }

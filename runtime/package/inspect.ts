@@ -31,6 +31,9 @@ export interface PackageReport {
     changes: Array<PlannedChange & { means: ChangeMeans }>;
   }>;
   groups: string[][];
+  /** Programs of the target only, and of the base only: not part of the update (see README.md). */
+  added: string[];
+  removed: string[];
   /** Changes no transformer covers (the package was made with --allow-incomplete). */
   incomplete: PackageManifest["incomplete"];
 }
@@ -57,7 +60,7 @@ export function packageReport(pkg: UpdatePackage, bytes: number, trusted: readon
         means: change.coveredBy !== null ? "transformer" : change.verdict === "auto" ? "automatic" : "uncovered",
       })),
     })),
-    groups: m.groups, incomplete: m.incomplete,
+    groups: m.groups, added: m.added, removed: m.removed, incomplete: m.incomplete,
   };
 }
 
@@ -72,6 +75,8 @@ export function formatPackageReport(r: PackageReport): string {
     "",
     r.components.length === 0 ? "no component changed" : `${r.components.length} component${r.components.length === 1 ? "" : "s"}: ${r.components.map((c) => c.program).join(", ")}`,
     ...r.groups.map((g) => `update together (a module they share changed): ${g.join(" + ")}`),
+    ...(r.added.length === 0 ? [] : [`added (not in the package: only a boot of the target runs them): ${r.added.join(", ")}`]),
+    ...(r.removed.length === 0 ? [] : [`removed (not in the package: a running system keeps them until it boots the target): ${r.removed.join(", ")}`]),
   ];
   const label = (name: string) => `  ${name.padEnd(13)} `;
   for (const c of r.components) {

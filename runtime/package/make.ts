@@ -1,6 +1,7 @@
 /**
  * Making a package from two instrumented builds of the OS: the base (as deployed) and
- * the target. Every program whose fingerprint differs is a component; its state diff is
+ * the target. Every program of both whose fingerprint differs is a component (programs
+ * of one only are listed as added or removed); its state diff is
  * the transfer plan between the two metadata (with the target's transformers), and a
  * change no transformer covers refuses the package unless `allowIncomplete` says to
  * record it instead.
@@ -76,6 +77,8 @@ export function makePackage(base: PackageSide, target: PackageSide, opts: MakeOp
   }
   const changed = target.build.programs().filter((p) => Object.hasOwn(b.programs, p)
     && base.build.fingerprint(p) !== target.build.fingerprint(p)).sort();
+  const added = target.build.programs().filter((p) => !Object.hasOwn(b.programs, p)).sort();
+  const removed = base.build.programs().filter((p) => !Object.hasOwn(t.programs, p)).sort();
   for (const program of transformers.keys()) {
     if (!changed.includes(program)) throw new PackageError(`update/${program}.ts: ${program} is the same in both versions, so it has nothing to transform`);
   }
@@ -117,7 +120,7 @@ export function makePackage(base: PackageSide, target: PackageSide, opts: MakeOp
     instrumenterVersion: t.instrumenterVersion,
     base: { label: base.label, fingerprint: buildFingerprint(base.build) },
     target: { label: target.label, fingerprint: buildFingerprint(target.build) },
-    components, groups: [], modules, incomplete,
+    components, groups: [], added, removed, modules, incomplete,
     parts: Object.fromEntries([...parts].map(([name, text]) => [name, partEntry(text)])),
   };
   suggest(manifest, base.build, target.build);

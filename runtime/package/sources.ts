@@ -15,11 +15,11 @@
  * the build (the manifest's hash in <build>.typechecked), as the manifest holds the hash
  * of every source the programs use.
  */
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import ts from "../../os/boot/typescript.js";
 import { createProgram, formatDiagnostic } from "../../instrumenter/analyze/index.js";
 import { readProgramTable } from "../../instrumenter/analyze/program.js";
 import { buildOs } from "../../instrumenter/build/build.js";
@@ -109,14 +109,19 @@ function exportTree(top: string, commit: string, osPath: string, root: string): 
   const scratch = fs.mkdtempSync(`${root}.export-`);
   try {
     const archive = spawnSync("git", ["-C", top, "archive", "--format=tar", commit, "--", osPath], { maxBuffer: 1 << 30 });
-    if (archive.status !== 0) throw new Error(`git archive ${commit} ${osPath} failed: ${archive.stderr.toString().trim()}`);
+    if (archive.status !== 0) throw new BadVersionError(`git archive ${commit} ${osPath} failed: ${spawnProblem(archive)}`);
     const untar = spawnSync("tar", ["-x", "-C", scratch], { input: archive.stdout });
-    if (untar.status !== 0) throw new Error(`tar could not unpack ${osPath} of ${commit}: ${untar.stderr.toString().trim()}`);
+    if (untar.status !== 0) throw new BadVersionError(`tar could not unpack ${osPath} of ${commit}: ${spawnProblem(untar)}`);
     fs.rmSync(root, { recursive: true, force: true });
     fs.renameSync(path.join(scratch, osPath), root);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Why a command failed: it could not be run, or what it said. */
+function spawnProblem(r: SpawnSyncReturns<Buffer>): string {
+  return r.error ? r.error.message : r.stderr.toString().trim() || `exit status ${r.status}`;
 }
 
 /** stdout of git in `dir`; a failure is bad input, explained by `problem`. */

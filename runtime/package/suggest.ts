@@ -5,12 +5,14 @@
  * - groups: components that share a changed module (a message format in include/, a
  *   library) exchange messages in that format, so the old and new versions of the two
  *   must never talk: update them together, atomically;
- * - state: protocol-free for a program that defines `protocolFree` (it can say when
- *   no multi-message exchange is half done), else request-free;
+ * - state: protocol-free for a program whose running (base) version's entry module
+ *   exports `protocolFree()` (it can say when no multi-message exchange is half done),
+ *   as the engine requires when it is asked for that state; else request-free;
  * - hold: in a group, messages from user processes are held while the group drains, so
  *   the servers finish what they are doing for each other without new work arriving.
  */
 import type { BuildImage } from "../../instrumenter/build/image.js";
+import { loadProgram } from "../load.js";
 import type { PackageManifest } from "./format.js";
 
 /** Fill in `manifest.groups` and each component's `state` and `hold`. */
@@ -46,9 +48,18 @@ export function suggest(manifest: PackageManifest, base: BuildImage, target: Bui
     .sort((x, y) => (x[0]! < y[0]! ? -1 : 1));
   const grouped = new Set(manifest.groups.flat());
   for (const c of manifest.components) {
-    const meta = target.metadata(c.program);
-    const declaresProtocol = meta.modules.some((m) => m.functions.some((f) => f.name === "protocolFree" && f.kind === "function"));
-    c.state = declaresProtocol ? "protocol-free" : "request-free";
+    c.state = declaresProtocolFree(base, c.program) ? "protocol-free" : "request-free";
     c.hold = grouped.has(c.program) ? [{ from: "users" }] : [];
   }
+}
+
+/**
+ * Whether the base version of `program` exports `protocolFree()` from its entry module:
+ * the old version is the one asked, during the update, whether it is protocol-free
+ * (runtime/update/engine.ts), so what the new version declares does not count. Read from
+ * the entry module's exports, loaded in a realm of its own (metadata lists functions,
+ * not what a module exports).
+ */
+function declaresProtocolFree(base: BuildImage, program: string): boolean {
+  return typeof loadProgram(base, program).entryExports.protocolFree === "function";
 }

@@ -7,7 +7,13 @@
  *
  * A request may instead carry an update package (`"package": true`, the file attached):
  * the package is checked and turned into a request here (runtime/package/apply.ts), its
- * version staged once every check has passed.
+ * version staged once every check has passed. The host checks a package the same way
+ * (`preparePackage`) before it stages it and sends the request through RS.
+ *
+ * Package versions are staged for as long as they are needed only: while a program runs
+ * one, an update of it is in flight, or the host holds one it is about to request. One
+ * whose update rolled back or was refused is dropped (applying the package again loads
+ * it again), so a long-running system does not collect them.
  */
 import type * as crypto from "node:crypto";
 import { EBUSY, EINVAL } from "../../os/include/errno.js";
@@ -17,7 +23,7 @@ import type { LiveUpdater, UpdateResult } from "../../os/kernel/update.js";
 import { SYSTEM } from "../../os/include/ipc.js";
 import { compileFilter } from "../filter/index.js";
 import {
-  type ApplyOptions, baseProblem, installablePrograms, isPackageVersion, type PackageVersion, preparePackage, type PreparedPackage,
+  type ApplyOptions, baseProblem, groupProblem, installablePrograms, isPackageVersion, type PackageVersion, preparePackage, type PreparedPackage,
   type RunningSystem,
 } from "../package/apply.js";
 import { viewOf } from "../process-view.js";
@@ -38,6 +44,8 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
   private readonly unread = new Map<number, UpdateResult[]>();
   private readonly reports = new Map<number, UpdateReport>();
   private readonly waiters = new Map<number, Array<(r: UpdateReport) => void>>();
+  /** Package versions the host staged for a request it has not had the answer to yet. */
+  private readonly held = new Set<PackageVersion>();
 
   /**
    * @param trusted the keys packages sent from inside the system must be signed by
@@ -58,17 +66,53 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
   }
 
   /**
-   * Check an update package against the running system and make its request; nothing
-   * is staged or changed. Throws PackageError (see runtime/package/apply.ts).
+   * Check an update package against the running system and make its request, every
+   * check made as if it were requested now (the update's too: see `members`); nothing is
+   * staged or changed. Throws PackageError or Error saying what is wrong.
    */
   preparePackage(input: string | Uint8Array, options: ApplyOptions = {}): PreparedPackage {
+    const busy = this.busy();
+    if (busy !== undefined) throw new Error(busy);
+    const prepared = this.prepare(input, options);
+    this.members(prepared.request, prepared.version);
+    return prepared;
+  }
+
+  private prepare(input: string | Uint8Array, options: ApplyOptions): PreparedPackage {
     const { trusted = this.trusted, ...rest } = options;
     return preparePackage(this, input, rest, trusted);
   }
 
-  /** Stage a prepared package's version, unless it is already (the same package applied again). */
+  /**
+   * Stage a prepared package's version for a request the host is about to send, and
+   * keep it until `releasePackage` (the request's answer has come).
+   */
   stagePackage(version: PackageVersion): void {
+    this.stageOnce(version);
+    this.held.add(version);
+  }
+
+  /** The host's request for a version it staged has been answered: drop it unless it is in use. */
+  releasePackage(version: PackageVersion): void {
+    this.held.delete(version);
+    this.dropUnused();
+  }
+
+  /** Stage a package's version, unless it is already (the same package applied again). */
+  private stageOnce(version: PackageVersion): void {
     if (this.versions.get(version.label) !== version) this.stage(version);
+  }
+
+  /** Drop the staged package versions nothing runs, updates or holds. */
+  private dropUnused(): void {
+    const inUse = new Set<Version>([...this.running.values(), ...this.held, ...(this.current?.members.map((m) => m.version) ?? [])]);
+    for (const [label, v] of this.versions) if (isPackageVersion(v) && !inUse.has(v)) this.versions.delete(label);
+  }
+
+  /** Why no update can start now, if one cannot. */
+  private busy(): string | undefined {
+    if (!this.current) return undefined;
+    return `busy: update ${this.current.id} (${this.current.members.map((m) => m.name).join(", ")}) is in flight`;
   }
 
   /**
@@ -76,7 +120,7 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
    * installed for new execs at once. Returns the (committed) report.
    */
   installPackage(version: PackageVersion): UpdateReport {
-    this.stagePackage(version);
+    this.stageOnce(version);
     const now = this.kernel.machine.clock.now;
     const report = reportWithoutComponents(this.nextId++, "committed", "", now, now);
     report.package = this.packageNote(version, this.install(version));
@@ -91,10 +135,8 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
 
   start(requestJson: string, requester: Proc, attachment?: Uint8Array):
     { id: number; services: string[] } | { errno: number; reason: string } {
-    if (this.current) {
-      const names = this.current.members.map((m) => m.name).join(", ");
-      return { errno: EBUSY, reason: `busy: update ${this.current.id} (${names}) is in flight` };
-    }
+    const busy = this.busy();
+    if (busy !== undefined) return { errno: EBUSY, reason: busy };
     const phases = new PhaseClock(() => this.kernel.machine.clock.now);
     phases.begin("request");
     let members: Member[];
@@ -105,12 +147,12 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
       if ("package" in parsed) {
         if (!attachment) throw new Error("a package request needs the package file attached");
         const { package: _, ...options } = parsed;
-        ({ request, version: pkg } = this.preparePackage(attachment, options));
+        ({ request, version: pkg } = this.prepare(attachment, options));
       } else {
         if (attachment) throw new Error("an attachment goes only with a package request (\"package\": true)");
         request = parsed;
       }
-      members = request.components.map((c) => this.member(c, pkg));
+      members = this.members(request, pkg);
     } catch (err) {
       return { errno: EINVAL, reason: (err as Error).message };
     }
@@ -120,7 +162,7 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
       this.deliver(requesterEndpoint, report);
       return { id: report.id, services: [] };
     }
-    if (pkg) this.stagePackage(pkg);
+    if (pkg) this.stageOnce(pkg);
     pkg ??= members.map((m) => m.version).find(isPackageVersion);
     const id = this.nextId++;
     const { maxtime, likely, digest } = request;
@@ -129,6 +171,7 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
       const committed = report.outcome === "committed";
       if (committed) for (const m of members) this.running.set(m.program, m.version);
       if (pkg) report.package = this.packageNote(pkg, committed ? this.install(pkg) : []);
+      this.dropUnused();
       this.deliver(requesterEndpoint, report);
     }, phases);
     return { id, services: members.map((m) => m.name) };
@@ -180,6 +223,20 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
       if (!ws) this.waiters.set(id, (ws = []));
       ws.push(resolve);
     });
+  }
+
+  /**
+   * The members of an update, every one checked (`member`), and the groups of every
+   * package version they are updated to: a package's groups hold whichever way its
+   * version is asked for (a package request, or a plain one naming its label).
+   */
+  private members(request: UpdateRequest, candidate?: PackageVersion): Member[] {
+    const members = request.components.map((c) => this.member(c, candidate));
+    for (const version of new Set(members.map((m) => m.version).filter(isPackageVersion))) {
+      const problem = groupProblem(this, version.image.pkg, new Set(members.filter((m) => m.version === version).map((m) => m.program)));
+      if (problem) throw new Error(problem);
+    }
+    return members;
   }
 
   /**

@@ -40,6 +40,27 @@ describe("proteos keygen, diff and inspect", () => {
     expect(again.stderr).toContain(`'${key}.key' exists (--force replaces it)`);
   });
 
+  it("makes each key file anew: never writes through a symlink at its name, --force or not", () => {
+    const planted = path.join(tmp, "planted");
+    const victim = path.join(tmp, "victim.txt");
+    fs.writeFileSync(victim, "keep me\n");
+    fs.symlinkSync(path.join(tmp, "nowhere.txt"), `${planted}.pub`); // dangling: existsSync does not see it
+    const refused = proteos("keygen", "-o", planted);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/cannot write the key files: EEXIST/);
+    expect(fs.existsSync(path.join(tmp, "nowhere.txt"))).toBe(false);
+
+    fs.rmSync(`${planted}.pub`);
+    fs.rmSync(`${planted}.key`, { force: true });
+    fs.symlinkSync(victim, `${planted}.key`);
+    fs.symlinkSync(victim, `${planted}.pub`);
+    const forced = proteos("keygen", "-o", planted, "--force");
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(fs.readFileSync(victim, "utf8")).toBe("keep me\n");
+    for (const f of [`${planted}.key`, `${planted}.pub`]) expect(fs.lstatSync(f).isFile(), f).toBe(true);
+    expect(fs.statSync(`${planted}.key`).mode & 0o777).toBe(0o600);
+  });
+
   it("makes a signed package and prints what it holds", () => {
     const r = proteos("diff", V1, V2, "-o", pkgFile, "--sign", `${key}.key`, "--json", ...CACHE);
     expect(r.code, r.stderr).toBe(0);
@@ -85,6 +106,14 @@ describe("proteos keygen, diff and inspect", () => {
     const badKey = proteos("diff", V1, V2, ...out, "--sign", `${key}.pub`, ...CACHE);
     expect(badKey.code).toBe(2);
     expect(badKey.stderr).toContain("not an ed25519 private key in PEM form");
+    // The new tree's update/ is a file, not a directory of transformers.
+    const v2 = path.join(tmp, "v2-update-file");
+    fs.cpSync(V2, v2, { recursive: true });
+    fs.rmSync(path.join(v2, "update"), { recursive: true });
+    fs.writeFileSync(path.join(v2, "update"), "not a directory\n");
+    const notDir = proteos("diff", V1, v2, ...out, ...CACHE);
+    expect(notDir.code, notDir.stderr).toBe(2);
+    expect(notDir.stderr).toMatch(/^proteos: cannot read the transformers in .*v2-update-file\/update: ENOTDIR/);
   });
 
   it("refuses (exit 2) a package that was modified", () => {

@@ -110,6 +110,14 @@ describe("proteos boot --update", () => {
     expect(s.updates[0]).toMatchObject({ package: truncated, tick: 200, outcome: "rejected", reason: expect.stringMatching(/truncated/) });
     expect(s.updates[1]).toMatchObject({ package: pkgFile, tick: 300, outcome: "committed", reason: "", components: ["ds", "rs"] });
     expect(s.updates[1].phases.map((p: { phase: string }) => p.phase)).toEqual(["request", "quiescence", "load", "transfer", "checks", "commit"]);
+    // Due at the --ticks limit: applied before the run stops (refused at once, or cut by the stop).
+    const atLimit = proteos("boot", "--build", "instrumented", "--build-dir", buildDir, "--json", "--ticks", "300",
+      "--update", `${truncated}@300`, "--update", `${pkgFile}@300`);
+    expect(atLimit.code, atLimit.stderr).toBe(1);
+    expect(JSON.parse(atLimit.stdout).updates).toMatchObject([
+      { package: truncated, tick: 300, outcome: "rejected", reason: expect.stringMatching(/truncated/) },
+      { package: pkgFile, tick: 300, outcome: "rolled-back", reason: "the run ended (ticks) at tick 300 before the update did: nothing was committed" },
+    ]);
     const plain = proteos("boot", "--update", `${pkgFile}@300`);
     expect(plain.code).toBe(2);
     expect(plain.stderr).toContain("--update needs --build instrumented");

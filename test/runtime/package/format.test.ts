@@ -7,7 +7,7 @@
 import * as crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
-  canonicalJson, decodePackage, encodePackage, PackageError, packageDigest, partEntry, type PackageManifest,
+  canonicalJson, componentFingerprint, decodePackage, encodePackage, PackageError, packageDigest, partEntry, type PackageManifest,
 } from "../../../runtime/package/format.js";
 import { keyFingerprint, newKeyPair, signManifest, signerKey, verifySignature } from "../../../runtime/package/sign.js";
 
@@ -35,6 +35,8 @@ function samplePackage(): { manifest: PackageManifest; parts: Map<string, string
       state: "request-free", hold: [],
     }],
     groups: [],
+    added: [],
+    removed: [],
     modules: {
       "servers/echo/main.ts": { code: "modules/servers/echo/main.js", map: "modules/servers/echo/main.js.map" },
       "proteos:rt": { code: "modules/proteos%3Art.js", map: "modules/proteos%3Art.js.map" },
@@ -42,6 +44,7 @@ function samplePackage(): { manifest: PackageManifest; parts: Map<string, string
     incomplete: [],
     parts: Object.fromEntries([...parts].map(([name, text]) => [name, partEntry(text)])),
   };
+  manifest.components[0]!.to = componentFingerprint(manifest, manifest.components[0]!);
   return { manifest, parts };
 }
 
@@ -50,6 +53,15 @@ function edited(text: string, edit: (json: any) => void): string {
   const json = JSON.parse(text);
   edit(json);
   return JSON.stringify(json);
+}
+
+/** The package text with a "__proto__" key put first in the object that the `n`th (from the end if negative) `"key":{` opens. */
+function withProtoKey(text: string, key: string, n: number, value: string): string {
+  const opening = `"${key}":{`;
+  const at: number[] = [];
+  for (let i = text.indexOf(opening); i >= 0; i = text.indexOf(opening, i + 1)) at.push(i + opening.length);
+  const i = at.at(n)!;
+  return `${text.slice(0, i)}"__proto__":${value},${text.slice(i)}`;
 }
 
 const { manifest, parts } = samplePackage();
@@ -90,6 +102,17 @@ describe("package format", () => {
       /part "programs\/x\/metadata.json" is not in parts/],
     ["a group of programs that are not components", edited(text, (j) => { j.manifest.groups = [["echo", "vfs"]]; }),
       /"vfs" is not a component/],
+    ["a component whose \"to\" is not the fingerprint of its parts", edited(text, (j) => { j.manifest.components[0].to = "e".repeat(64); }),
+      /component echo: its "to" fingerprint eeeeeeeeeeee… is not the one of its parts \([0-9a-f]{12}…\): the package was modified/],
+    ["a manifest without the runtime module", edited(text, (j) => { delete j.manifest.modules["proteos:rt"]; }),
+      /bad manifest: manifest\.modules: the runtime module "proteos:rt" every component loads is not in modules/],
+    // zod's records would drop these keys unchecked: the text under them is covered by no hash or signature.
+    ["junk under \"__proto__\" in the manifest's parts", withProtoKey(text, "parts", 0, '{"sha256":"x","bytes":-1}'),
+      /a key "__proto__" at manifest\.parts\.__proto__: not a key a package has/],
+    ["junk under \"__proto__\" in the manifest's modules", withProtoKey(text, "modules", 0, '{"code":"evil","map":"evil"}'),
+      /a key "__proto__" at manifest\.modules\.__proto__/],
+    ["junk under \"__proto__\" in the envelope's parts", withProtoKey(text, "parts", -1, '"globalThis.pwned = 1"'),
+      /a key "__proto__" at parts\.__proto__/],
   ])("refuses %s, saying so", (_what, bad, message) => {
     expect(() => decodePackage(bad, "package")).toThrow(PackageError);
     expect(() => decodePackage(bad, "package")).toThrow(message);
