@@ -34,6 +34,9 @@ import { parseUpdateRequest, type ComponentRequest, type UpdateRequest } from ".
 import { type Member, Transaction } from "./transaction.js";
 import { BOOT_VERSION, isVersioned, type Version, type VersionedImage } from "./versions.js";
 
+/** How many finished updates' reports the engine keeps for `report(id)`. */
+const REPORTS_KEPT = 100;
+
 export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
   private readonly versions = new Map<string, Version>();
   /** The version each updated program runs now (the others run the boot version). */
@@ -42,6 +45,7 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
   private current: Transaction | null = null;
   /** Finished updates not yet collected, by requester endpoint. */
   private readonly unread = new Map<number, UpdateResult[]>();
+  /** Reports of the last REPORTS_KEPT updates, by id (a long-running system makes many). */
   private readonly reports = new Map<number, UpdateReport>();
   private readonly waiters = new Map<number, Array<(r: UpdateReport) => void>>();
   /** Package versions the host staged for a request it has not had the answer to yet. */
@@ -124,7 +128,7 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
     const now = this.kernel.machine.clock.now;
     const report = reportWithoutComponents(this.nextId++, "committed", "", now, now);
     report.package = this.packageNote(version, this.install(version));
-    this.reports.set(report.id, report);
+    this.keep(report);
     return report;
   }
 
@@ -180,7 +184,7 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
   /** A finished update: keep its report, queue it for the requester and tell it, wake the host's waiters. */
   private deliver(requesterEndpoint: number, report: UpdateReport): void {
     const { id } = report;
-    this.reports.set(id, report);
+    this.keep(report);
     let q = this.unread.get(requesterEndpoint);
     if (!q) this.unread.set(requesterEndpoint, (q = []));
     q.push({ id, outcome: report.outcome, reason: report.reason, report: JSON.stringify(report) });
@@ -209,7 +213,12 @@ export class LiveUpdateEngine implements LiveUpdater, RunningSystem {
     return this.unread.get(requester.endpoint)?.shift();
   }
 
-  /** The report of a finished update. */
+  private keep(report: UpdateReport): void {
+    this.reports.set(report.id, report);
+    if (this.reports.size > REPORTS_KEPT) this.reports.delete(this.reports.keys().next().value!);
+  }
+
+  /** The report of a finished update (one of the last REPORTS_KEPT). */
   report(id: number): UpdateReport | undefined {
     return this.reports.get(id);
   }
