@@ -7,10 +7,11 @@ import { PROGRAMS } from "../../os/boot/programs.js";
 import type { RunEnd } from "../../os/kernel/kernel.js";
 import { ControlSocketError, listenControl, statusOf, type ControlServer } from "../../runtime/control/server.js";
 import { LiveSystem } from "../../runtime/live-system.js";
-import type { UpdateReport } from "../../runtime/update/report.js";
 import { EXIT, UsageError, intOption } from "../errors.js";
 import { summarize, formatSummary, type UpdateSummary } from "../summary.js";
-import { collect, readPackageFile, trustOption } from "../options.js";
+import { collect, trustOption } from "../options.js";
+import { IdleWait, Poke, stdinInput } from "../host-input.js";
+import { runScheduled, scheduledUpdate } from "../scheduled-updates.js";
 import { buildOrExplain } from "./build.js";
 
 const BUILDS = ["plain", "instrumented"];
@@ -27,14 +28,6 @@ export const WORKLOADS = ["mixed", "fsstress", "proctree", "dsbench"];
  * in it (the kernel's run loop guarantees it): virtual time stays deterministic.
  */
 const CONTROL_SLICE_TICKS = 10;
-
-/** An update package to apply at a virtual time. */
-export interface ScheduledUpdate {
-  /** The file, as given. */
-  package: string;
-  text: string;
-  tick: number;
-}
 
 interface BootOptions {
   workload: string; args?: string; seed: string; ticks?: string; disk?: string; interactive?: boolean; json?: boolean;
@@ -129,63 +122,6 @@ export function bootCommand(): Command {
     });
 }
 
-/** `--update PACKAGE@TICK`: the file is read now, so a missing one is bad input before boot. */
-function scheduledUpdate(spec: string): ScheduledUpdate {
-  const at = spec.lastIndexOf("@");
-  if (at <= 0) throw new UsageError(`--update expects PACKAGE@TICK, got '${spec}'`);
-  const file = spec.slice(0, at);
-  const tick = intOption("--update tick", spec.slice(at + 1))!;
-  return { package: file, text: readPackageFile(file, "--update"), tick };
-}
-
-/**
- * Run the system to its end (halted, idle, or `ticks`), applying each scheduled update
- * package when virtual time reaches its tick; with `slice`, the run stops that often
- * (see CONTROL_SLICE_TICKS). Returns how the run ended and what became of each update:
- * one the run never reached was rejected, one still under way when it ended did not
- * commit (the old versions ran on).
- */
-export async function runScheduled(sys: System, live: LiveSystem | undefined, opts: {
-  ticks?: number; updates: readonly ScheduledUpdate[]; slice?: number; idleWait?: () => Promise<boolean>;
-}): Promise<{ end: RunEnd; updates: UpdateSummary[] }> {
-  const clock = sys.machine.clock;
-  const limit = opts.ticks ?? Infinity;
-  const todo = [...opts.updates].sort((a, b) => a.tick - b.tick);
-  const applied: Array<{ update: ScheduledUpdate; report?: UpdateReport }> = [];
-  let end: RunEnd;
-  for (;;) {
-    const stop = Math.min(limit, todo[0]?.tick ?? Infinity, opts.slice === undefined ? Infinity : clock.now + opts.slice);
-    end = await sys.run(stop === Infinity ? undefined : stop, opts.idleWait);
-    if (end !== "ticks") break;
-    // Updates due at the limit are applied too, before the run stops: one that takes
-    // no time (refused, or installing only) ends there; any other is cut by the stop.
-    while (todo.length > 0 && todo[0]!.tick <= clock.now) {
-      const entry: (typeof applied)[number] = { update: todo.shift()! };
-      applied.push(entry);
-      void live!.applyPackage(entry.update.text).then((r) => {
-        entry.report = r;
-      });
-    }
-    if (clock.now >= limit) break;
-  }
-  await new Promise((r) => setImmediate(r)); // reports of packages refused at once
-  const ended = `the run ended (${end}) at tick ${clock.now}`;
-  const updates: UpdateSummary[] = applied.map(({ update, report }) => ({
-    package: update.package, tick: update.tick,
-    ...(report
-      ? {
-        outcome: report.outcome, reason: report.reason, components: report.components.map((c) => c.name), phases: report.phases,
-        warnings: report.components.flatMap((c) => c.warnings.map((w) => `${c.name}: ${w}`)),
-      }
-      : { outcome: "rolled-back" as const, reason: `${ended} before the update did: nothing was committed`, components: [], phases: [], warnings: [] }),
-  }));
-  for (const update of todo) {
-    updates.push({ package: update.package, tick: update.tick, outcome: "rejected", reason: `${ended}, before tick ${update.tick}`,
-      components: [], phases: [], warnings: [] });
-  }
-  return { end, updates };
-}
-
 /** The control socket, bound to this system: a bad path is bad input. Signals shut the system down. */
 async function serveControl(socketPath: string, live: LiveSystem, poke: Poke): Promise<ControlServer> {
   const kernel = live.system.kernel;
@@ -223,105 +159,3 @@ async function serveControl(socketPath: string, live: LiveSystem, poke: Poke): P
   };
 }
 
-/** Something from outside the machine that can give it work while it is idle. */
-interface HostInput {
-  /** Hand the machine what has arrived; true if there was anything. */
-  deliver(): boolean;
-  /** Nothing more will arrive. */
-  readonly ended: boolean;
-}
-
-/**
- * The run's wait when the machine is idle (every process blocked, no timer): resolves
- * true as soon as an input delivers something (the run goes on), false once every
- * input has ended (the run ends idle).
- */
-class IdleWait {
-  private readonly inputs: HostInput[] = [];
-  private look: (() => void) | undefined;
-
-  add(input: HostInput): void {
-    this.inputs.push(input);
-  }
-
-  get empty(): boolean {
-    return this.inputs.length === 0;
-  }
-
-  /** Something arrived: a wait under way looks again. */
-  readonly arrived = (): void => this.look?.();
-
-  readonly wait = (): Promise<boolean> => new Promise<boolean>((resolve) => {
-    this.look = () => {
-      const delivered = this.inputs.map((i) => i.deliver()).some(Boolean);
-      if (!delivered && !this.inputs.every((i) => i.ended)) return;
-      this.look = undefined;
-      resolve(delivered);
-    };
-    this.look();
-  });
-}
-
-/** The control socket's part in the idle wait: a request it carried out may have given the machine work. */
-class Poke implements HostInput {
-  private poked = false;
-  readonly ended = false;
-
-  constructor(private readonly arrived: () => void) {}
-
-  poke(): void {
-    this.poked = true;
-    this.arrived();
-  }
-
-  deliver(): boolean {
-    const poked = this.poked;
-    this.poked = false;
-    return poked;
-  }
-}
-
-/**
- * In interactive mode, what is typed becomes console input, delivered when the machine
- * is idle. On a terminal the OS's TTY driver does the echo and line editing (raw mode),
- * and Ctrl-C powers the machine off.
- */
-function stdinInput(sys: System, arrived: () => void): HostInput {
-  const pending: string[] = [];
-  let ended = false;
-  let eofSent = false;
-  process.stdin.setEncoding("utf8");
-  if (process.stdin.isTTY) {
-    process.stdin.setRawMode(true);
-    process.once("exit", () => process.stdin.setRawMode(false));
-  }
-  process.stdin.on("data", (chunk: string) => {
-    if (process.stdin.isTTY && chunk.includes("\x03")) {
-      process.stdout.write("^C\nproteos: powering off\n");
-      sys.kernel.halt(130);
-      ended = true;
-    } else pending.push(chunk);
-    arrived();
-  });
-  process.stdin.on("end", () => {
-    ended = true;
-    arrived();
-  });
-  return {
-    deliver: () => {
-      if (pending.length > 0) {
-        sys.machine.console.type(pending.splice(0).join(""));
-        return true;
-      }
-      if (ended && !eofSent) {
-        sys.machine.console.type("\x04"); // end of input: Ctrl-D
-        eofSent = true;
-        return true;
-      }
-      return false;
-    },
-    get ended() {
-      return ended && eofSent;
-    },
-  };
-}

@@ -16,7 +16,7 @@ import { diffVersions } from "../../runtime/package/diff.js";
 import { BadVersionError, DEFAULT_CACHE_DIR, prepareSide, type SourceOptions } from "../../runtime/package/sources.js";
 import { EXIT, UsageError, intOption } from "../errors.js";
 import { summarize, type UpdateSummary } from "../summary.js";
-import { runScheduled } from "./boot.js";
+import { runScheduled } from "../scheduled-updates.js";
 
 /** `mixed` under seed 1 runs ~1,400 ticks: by default the update comes in the thick of it. */
 const DEFAULT_AT = 600;
