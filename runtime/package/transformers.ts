@@ -74,9 +74,8 @@ export function loadTransformers(code: string, source: string): Transformers {
     const call = active.get(invocation);
     try {
       if (!call) throw new Error(`h.${method}: the transformer has returned; its helpers are gone`);
-      const a = [...args];
-      const fn = call.helpers[method] as (...xs: unknown[]) => unknown;
-      const value = fn.apply(call.helpers, a);
+      // apply() reads the realm's array by index: no iterator of the realm runs here.
+      const value = Reflect.apply(call.helpers[method] as (...xs: unknown[]) => unknown, call.helpers, args);
       out.value = method === "fields" ? copyInto(ops.object(), value as Record<string, unknown>) : value;
     } catch (err) {
       if (call) call.error = err;
