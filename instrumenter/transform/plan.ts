@@ -12,11 +12,11 @@ import ts from "../../os/boot/typescript.js";
 import { type Diagnostic, diagnosticAt } from "../analyze/diagnostics.js";
 import { collectFunctionIdentities, type LocatedFunctionIdentity } from "../analyze/functions.js";
 import { type AnalysisContext, modulePathOf } from "../analyze/program.js";
+import { activationsOf, RESERVED_PREFIX, twinName } from "../analyze/activations.js";
 import { hasModifier, isWrapper } from "../analyze/syntax.js";
 import { findUpdatePoints } from "../analyze/update-points.js";
 import { collectModuleVariables } from "../analyze/variables.js";
 import type { TypeId } from "../metadata/schema.js";
-import { RT } from "./runtime-binding.js";
 
 /** "<kind>:<pos>:<end>" of a node of the original source (of a transformed node: of the node it came from). */
 export type SiteKey = string;
@@ -68,7 +68,11 @@ export interface ModulePlan {
    * one can see the count between).
    */
   countedAsync: Set<SiteKey>;
-  /** A use of the name instrumented code reserves. */
+  /** Counted function declarations -> the uncounted twin emitted beside each (../analyze/activations.ts). */
+  twins: Map<SiteKey, { name: string; exported: boolean }>;
+  /** Calls that call a twin (`await f(…)` in a covering function) -> the twin's name. */
+  directCalls: Map<SiteKey, string>;
+  /** A use of the names instrumented code reserves. */
   diagnostics: Diagnostic[];
 }
 
@@ -78,23 +82,33 @@ export interface ModulePlan {
  */
 export function planModule(ctx: AnalysisContext, sf: ts.SourceFile, allocationSites: ReadonlyMap<ts.Node, TypeId>): ModulePlan {
   const path = modulePathOf(ctx, sf);
-  const holders = new Set<ts.Node>();
-  const updatePoints = new Set<SiteKey>();
-  for (const point of findUpdatePoints(ctx, sf)) {
-    holders.add(point.holder);
-    updatePoints.add(siteKey(point.call));
-  }
+  const updatePoints = new Set(findUpdatePoints(ctx, sf).map((point) => siteKey(point.call)));
   const tags = new Map<SiteKey, TypeId>();
   for (const [node, type] of allocationSites) if (node.getSourceFile() === sf) tags.set(siteKey(node), type);
 
+  const activations = activationsOf(ctx);
   const countedAsync = new Set<SiteKey>();
+  const twins = new Map<SiteKey, { name: string; exported: boolean }>();
+  const directCalls = new Map<SiteKey, string>();
   let reserved: ts.Identifier | undefined;
+  /** Declarations of this module that a call of it serves by the twin. */
+  const calledHere = new Set<ts.Node>();
   const visit = (node: ts.Node): void => {
-    if (isAwaitingAsyncFunction(node) && !holders.has(node)) countedAsync.add(siteKey(node));
-    if (ts.isIdentifier(node) && node.text === RT) reserved ??= node;
+    if (activations.isCounted(node)) countedAsync.add(siteKey(node));
+    const callee = ts.isCallExpression(node) ? activations.directCall(node) : undefined;
+    if (callee) {
+      directCalls.set(siteKey(node), twinName(callee));
+      calledHere.add(callee);
+    }
+    if (ts.isIdentifier(node) && node.text.startsWith(RESERVED_PREFIX)) reserved ??= node;
     ts.forEachChild(node, visit);
   };
   visit(sf);
+  // Another module can call only an exported twin; one no call here serves is left out.
+  const isExported = (d: ts.Node) => hasModifier(d, ts.SyntaxKind.ExportKeyword) && !hasModifier(d, ts.SyntaxKind.DefaultKeyword);
+  for (const d of [...sf.statements.filter(isExported), ...calledHere]) {
+    if (activations.hasTwin(d) && d.getSourceFile() === sf) twins.set(siteKey(d), { name: twinName(d), exported: isExported(d) });
+  }
 
   return {
     path,
@@ -107,18 +121,12 @@ export function planModule(ctx: AnalysisContext, sf: ts.SourceFile, allocationSi
     tags,
     updatePoints,
     countedAsync,
+    twins,
+    directCalls,
     diagnostics: reserved ? [diagnosticAt(ctx.osRoot, reserved, "reserved-name",
-      `\`${RT}\` is reserved: instrumented code declares it in every module`, "rename it")] : [],
+      `\`${reserved.text}\` is reserved: instrumented code declares names starting with \`${RESERVED_PREFIX}\` in every module`,
+      "rename it")] : [],
   };
-}
-
-/** An async function, not a generator, with an `await` of its own (not one of a function written inside it). */
-function isAwaitingAsyncFunction(node: ts.Node): boolean {
-  if (!(ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node))
-    || !node.body || node.asteriskToken || !hasModifier(node, ts.SyntaxKind.AsyncKeyword)) return false;
-  const awaits = (n: ts.Node): boolean => !ts.isFunctionLike(n) && !ts.isClassLike(n)
-    && (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier !== undefined) || ts.forEachChild(n, awaits) === true);
-  return awaits(node.body);
 }
 
 /** Every module-level variable but class statics (reached through their class), once per name. */

@@ -9,8 +9,12 @@
  *   activations     every async function that awaits, but generators and those holding
  *                   an update point, counts its activation while its body runs:
  *                   `async function handle(m) { __rt.counts.activations++; try { … } finally { __rt.counts.activations--; } }`
- *                   (a property update, not a call: tens of thousands per run,
- *                   mostly in the cold code of new processes)
+ *                   (a property update, not a call)
+ *   twins           such a function declaration has an uncounted twin beside it, which
+ *                   `await f(…)` in a covering function calls instead (the after pass
+ *                   ./direct-calls.ts renames the callee; ../analyze/activations.ts says
+ *                   why nothing is lost): `async function __rt_f(m) { … }`, and
+ *                   `exports.__rt_f = __rt_f;` first in the module if f is exported
  *
  * Neither adds a turn of the microtask queue that the program waits for: the count is
  * kept synchronously around the body (whose completion settles the function's
@@ -28,14 +32,21 @@ type AsyncFunction = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFu
 
 export function quiescence(plan: ModulePlan): ts.TransformerFactory<ts.SourceFile> {
   return (context) => (sf) => {
-    const visit = (node: ts.Node): ts.Node => {
+    const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
       const visited = ts.visitEachChild(node, visit, context);
       const key = siteKey(node);
       if (plan.updatePoints.has(key)) return rtCall("updatePoint", [visited as ts.Expression]);
-      if (plan.countedAsync.has(key)) return withBody(visited as AsyncFunction, countedBody((visited as AsyncFunction).body!));
-      return visited;
+      if (!plan.countedAsync.has(key)) return visited;
+      const counted = withBody(visited as AsyncFunction, countedBody((visited as AsyncFunction).body!));
+      const twin = plan.twins.get(key);
+      return twin ? [counted, twinOf(visited as ts.FunctionDeclaration, twin)] : counted;
     };
-    return ts.visitEachChild(sf, visit, context);
+    const visited = ts.visitEachChild(sf, visit, context);
+    // Assigned first, as TypeScript assigns the exports of function declarations: a module
+    // that this one imports back (a cycle) may call the twin before the rest of this one has run.
+    const exported = [...plan.twins.values()].filter((t) => t.exported).map((t) => f.createExpressionStatement(
+      f.createAssignment(f.createPropertyAccessExpression(f.createIdentifier("exports"), t.name), f.createIdentifier(t.name))));
+    return exported.length === 0 ? visited : f.updateSourceFile(visited, [...exported, ...visited.statements]);
   };
 }
 
@@ -53,6 +64,14 @@ function countedBody(body: ts.ConciseBody): ts.Block {
   if (!ts.isBlock(body)) return f.createBlock(counted, true);
   // The original ranges keep the body's source mapping and its comments.
   return f.updateBlock(body, ts.setTextRange(f.createNodeArray(counted), body.statements));
+}
+
+/** The declaration as written (its body shared, so it maps to the same lines), renamed, not exported (see above). */
+function twinOf(node: ts.FunctionDeclaration, twin: { name: string }): ts.FunctionDeclaration {
+  const modifiers = node.modifiers?.filter((m) => m.kind !== ts.SyntaxKind.DefaultKeyword && m.kind !== ts.SyntaxKind.ExportKeyword);
+  const copy = f.updateFunctionDeclaration(node, modifiers, node.asteriskToken, f.createIdentifier(twin.name), node.typeParameters,
+    node.parameters, node.type, node.body);
+  return ts.setEmitFlags(copy, ts.EmitFlags.NoLeadingComments); // the declaration's comment is printed once, above it
 }
 
 function isDirective(statement: ts.Statement): boolean {

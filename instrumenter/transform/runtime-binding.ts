@@ -6,12 +6,13 @@
  * into this one.
  */
 import ts from "../../os/boot/typescript.js";
+import { RESERVED_PREFIX } from "../analyze/activations.js";
 import type * as Runtime from "../rt/rt.js";
 
 /** The module name instrumented code requires; images resolve it to the runtime. */
 export const RUNTIME_MODULE = "proteos:rt";
-/** The binding of the runtime module in every instrumented module: the source may not use the name. */
-export const RT = "__rt";
+/** The binding of the runtime module in every instrumented module: the source may not use the name (nor any it starts). */
+export const RT = RESERVED_PREFIX;
 
 const f = ts.factory;
 

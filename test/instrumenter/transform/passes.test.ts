@@ -62,6 +62,7 @@ describe("plans", () => {
       { function: "main.ts#Server.serve", line: 33, column: 22 },
       { function: "main.ts#guarded", line: 57, column: 22 },
       { function: null, line: 75, column: 20 },
+      { function: "main.ts#sequential", line: 119, column: 21 },
     ]);
   });
 
@@ -69,7 +70,7 @@ describe("plans", () => {
     const { file, root } = source("state-accessors");
     const plan = planSource(file, "export let x = 1;\nconst __rt = x;\n", root);
     expect(plan.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
-      ["reserved-name", 2, "`__rt` is reserved: instrumented code declares it in every module"],
+      ["reserved-name", 2, "`__rt` is reserved: instrumented code declares names starting with `__rt` in every module"],
     ]);
   });
 

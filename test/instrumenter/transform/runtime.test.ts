@@ -133,6 +133,16 @@ describe("an instrumented process", () => {
     (main.release as Fn)();
     await settle();
     expect([rt.atUpdatePoint(), rt.inFlight(), rt.requestFree()]).toEqual([true, 0, true]);
+    // Each handler waited inside `wait`'s twin, counted once: by the handler, suspended meanwhile.
+    expect(typeof state.__rt_wait).toBe("function");
+    expect(rt.functionId(state.__rt_wait)).toBeUndefined();
+    // The exported `wait` itself, called by anyone (here the host), counts its own activation.
+    (main.hold as Fn)();
+    void (state.wait as Fn)(rt.accessors("main.ts")!.get.gate!());
+    expect([rt.inFlight(), rt.requestFree()]).toEqual([1, false]);
+    (main.release as Fn)();
+    await settle();
+    expect(rt.inFlight()).toBe(0);
     expect((state.bySource as Map<number, unknown>).size).toBe(2);
     expect(rt.typeOf((state.bySource as Map<number, unknown>).get(3))).toBe("state.ts#Request");
   });

@@ -26,7 +26,7 @@ async function handle(m) {
         state_js_1.bySource.set(r.from, r);
         state_js_1.kinds.add(r.kind);
         state_js_1.last.message = m;
-        await gate;
+        await (0, state_js_1.__rt_wait)(gate);
         (0, state_js_1.countServed)();
     }
     finally {

@@ -39,7 +39,15 @@ exports.notALoop = notALoop;
 exports.guarded = guarded;
 exports.busy = busy;
 exports.spawn = spawn;
+exports.serveOne = serveOne;
+exports.scan = scan;
+exports.relay = relay;
+exports.sequential = sequential;
 const __rt = require("proteos:rt");
+exports.__rt_notALoop = __rt_notALoop;
+exports.__rt_busy = __rt_busy;
+exports.__rt_serveOne = __rt_serveOne;
+exports.__rt_scan = __rt_scan;
 // Quiescence hooks: update points at the head of event loops, counted async functions.
 const ipc = __importStar(require("./lib/ipc.js"));
 const ipc_js_1 = require("./lib/ipc.js");
@@ -105,6 +113,17 @@ async function notALoop() {
         __rt.counts.activations--;
     }
 }
+async function __rt_notALoop() {
+    let n = 0;
+    while (n < 3) {
+        await (0, ipc_js_1.receive)(); // the loop ends: no update point
+        n++;
+    }
+    for (;;) {
+        n++;
+        await (0, ipc_js_1.receive)(); // not the first statement
+    }
+}
 async function guarded() {
     for (;;) {
         try {
@@ -129,6 +148,14 @@ async function busy() {
         __rt.counts.activations--;
     }
 }
+async function __rt_busy() {
+    for (;;) {
+        if (Math.random() > 0.5) {
+            await Promise.resolve(); // something else first: no update point
+            await (0, ipc_js_1.receive)();
+        }
+    }
+}
 function spawn() {
     const loop = async () => {
         for (;;)
@@ -137,3 +164,78 @@ function spawn() {
     return loop();
 }
 exports.parts = [driver, later, quick, Server];
+// Twins: a counted function declaration has an uncounted twin, `__rt_<name>`, which
+// `await f(…)` calls in a function whose own activations are counted or covered.
+async function lookup(m) {
+    __rt.counts.activations++;
+    try {
+        const r = await ipc.call(m.type); // through a namespace: the counted one
+        return r.type;
+    }
+    finally {
+        __rt.counts.activations--;
+    }
+}
+async function __rt_lookup(m) {
+    const r = await ipc.call(m.type); // through a namespace: the counted one
+    return r.type;
+}
+async function serveOne(m) {
+    __rt.counts.activations++;
+    try {
+        const n = await __rt_lookup(m); // the twin
+        const r = await (0, ipc_js_1.__rt_call)(n); // imported by name: the twin
+        void lookup(r); // not awaited: the counted one
+        const later = lookup; // a value: the counted one, when it is called
+        return (await later(r)) + (await __rt_lookup(m)); // the twin, through a type assertion
+    }
+    finally {
+        __rt.counts.activations--;
+    }
+}
+async function __rt_serveOne(m) {
+    const n = await __rt_lookup(m); // the twin
+    const r = await (0, ipc_js_1.__rt_call)(n); // imported by name: the twin
+    void lookup(r); // not awaited: the counted one
+    const later = lookup; // a value: the counted one, when it is called
+    return (await later(r)) + (await __rt_lookup(m)); // the twin, through a type assertion
+}
+async function* pages(m) {
+    yield await __rt_lookup(m); // a generator only ever consumed whole by a counted function: the twin
+}
+async function* exposed(m) {
+    yield await lookup(m); // consumed otherwise too: the counted one
+}
+async function scan(m) {
+    __rt.counts.activations++;
+    try {
+        let n = 0;
+        for await (const p of pages(m))
+            n += p;
+        for await (const p of exposed(m))
+            n += p;
+        const it = exposed(m);
+        return n + ((await it.next()).value ?? 0);
+    }
+    finally {
+        __rt.counts.activations--;
+    }
+}
+async function __rt_scan(m) {
+    let n = 0;
+    for await (const p of pages(m))
+        n += p;
+    for await (const p of exposed(m))
+        n += p;
+    const it = exposed(m);
+    return n + ((await it.next()).value ?? 0);
+}
+function relay(m) {
+    return lookup(m); // returned, not awaited: the counted one
+}
+async function sequential() {
+    for (;;) {
+        const m = await __rt.updatePoint((0, ipc_js_1.receive)());
+        await lookup(m); // in the loop that holds the update point (not in flight while parked): the counted one
+    }
+}
