@@ -13,6 +13,10 @@
  * compilation or GC threads): the run-time ratio then counts only the work done on the
  * main thread, separating what instrumented code costs itself from the extra background
  * work (optimizing compiles, concurrent marking) it makes V8 do.
+ *
+ * --instructions also counts, under valgrind, the instructions one `mixed` run executes
+ * on each build (./instructions.ts): every compile and collection included, and the
+ * same from run to run whatever the machine's load (about a minute and a half).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -24,6 +28,7 @@ import { BuildImage } from "../instrumenter/build/image.js";
 import { OS_ROOT, PlainImage } from "../os/boot/plain-image.js";
 import { System } from "../os/boot/system.js";
 import type { ImageSource } from "../os/kernel/image.js";
+import { countInstructions, valgrindMissing } from "./instructions.js";
 import { median, timed } from "./stats.js";
 
 const args = process.argv.slice(2);
@@ -36,6 +41,8 @@ const json = args.includes("--json");
 const runsArg = args.indexOf("--runs");
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a positive integer, got ${args[runsArg + 1]}`);
+const instructions = args.includes("--instructions");
+if (instructions && valgrindMissing()) throw new Error(`--instructions: ${valgrindMissing()}`);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc (npm run bench:instrument does)");
 
@@ -102,6 +109,11 @@ try {
   const hashes = new Set([...runs.plain, ...runs.instrumented].map((r) => r.traceHash));
   if (hashes.size !== 1) throw new Error(`the builds ran different event traces: ${[...hashes].join(", ")}`);
 
+  // Both counted at once: valgrind runs each on one core.
+  const counted = instructions
+    ? await Promise.all([countInstructions("plain", last!.dir), countInstructions("instrumented", last!.dir)]) : undefined;
+  if (counted && counted.some((c) => c.traceHash !== [...hashes][0])) throw new Error("the counted runs ran another event trace");
+
   const metadataBytes: Record<string, number> = {};
   for (const p of last!.report.programs) metadataBytes[p.name] = p.metadataBytes;
   metadataBytes.total = last!.report.programs.reduce((n, p) => n + p.metadataBytes, 0);
@@ -120,6 +132,10 @@ try {
     traceHash: [...hashes][0],
     runs: RUNS,
     singleThreaded,
+    ...(counted && {
+      instructions: { plain: counted[0].instructions, instrumented: counted[1].instructions },
+      instructionRatio: Number((counted[1].instructions / counted[0].instructions).toFixed(3)),
+    }),
   };
 
   if (json) {
@@ -131,9 +147,14 @@ try {
       ["mixed run time", `${result.runMs.plain} ms`, `${result.runMs.instrumented} ms`, `${result.runtimeRatio}`],
       ["heap after mixed", mib(result.heapBytes.plain), mib(result.heapBytes.instrumented), `${result.heapRatio}`],
     ];
+    if (result.instructions) {
+      const g = (n: number) => `${(n / 1e9).toFixed(3)} G`;
+      rows.push(["mixed instructions", g(result.instructions.plain), g(result.instructions.instrumented), `${result.instructionRatio}`]);
+    }
     const v8Mode = singleThreaded ? ", V8 single-threaded: main-thread work only" : "";
     const out = [`proteos-ts instrumentation benchmark (median of ${RUNS} runs${v8Mode}; goal: run time ratio <= 1.05)`, ""];
     for (const r of rows) out.push(`${r[0].padEnd(20)} ${r[1].padStart(10)} ${r[2].padStart(13)} ${r[3].padStart(7)}`);
+    if (result.instructions) out.push("(instructions: one run each, counted by valgrind under V8's --predictable: compiles and GC on the main thread)");
     out.push("", `build of the whole OS (${last!.report.programs.length} programs): cold ${result.coldBuildMs} ms, warm ${result.warmBuildMs} ms`,
       "", "metadata.json bytes per program");
     for (const [name, bytes] of Object.entries(metadataBytes)) out.push(`  ${name.padEnd(10)} ${bytes.toLocaleString("en-US").padStart(10)}`);

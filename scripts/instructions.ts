@@ -1,0 +1,101 @@
+/**
+ * Instructions one `mixed` run executes, counted by valgrind (callgrind), for
+ * `npm run bench:instrument -- --instructions`: a measure of run-time cost that the
+ * machine's load does not change, so that two builds can be compared to a fraction of
+ * a percent where wall time varies by ±5%.
+ *
+ *   countInstructions(kind, buildDir)   parent: runs this file under valgrind, returns the count
+ *   tsx scripts/instructions.ts <plain|instrumented> <buildDir> <signalDir>
+ *                                       child: one warm-up run, then the counted run
+ *
+ * The child runs under V8's --predictable (no background threads, a fixed GC schedule):
+ * every optimizing compile and collection happens on the main thread, where it is
+ * counted, and the same run counts the same to within about 0.2%. Valgrind counts
+ * nothing until the child has warmed up (a run on each build): the parent switches
+ * counting on with callgrind_control when the child says it is ready, and the child
+ * exits right after its run.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { workloadReport } from "../cli/summary.js";
+import { BuildImage } from "../instrumenter/build/image.js";
+import { PlainImage } from "../os/boot/plain-image.js";
+import { System } from "../os/boot/system.js";
+import type { ImageSource } from "../os/kernel/image.js";
+
+const SELF = fileURLToPath(import.meta.url);
+
+export type BuildKind = "plain" | "instrumented";
+
+/** Whether valgrind and callgrind_control are on PATH; else what is missing. */
+export function valgrindMissing(): string | undefined {
+  for (const tool of ["valgrind", "callgrind_control"]) {
+    if (spawnSync(tool, ["--help"], { stdio: "ignore" }).error) return `${tool} is not installed (Debian package valgrind)`;
+  }
+  return undefined;
+}
+
+/** Instructions of one `mixed` run on the `kind` build (`buildDir` for the instrumented one), with its trace hash. */
+export async function countInstructions(kind: BuildKind, buildDir: string): Promise<{ instructions: number; traceHash: string }> {
+  const signals = fs.mkdtempSync(path.join(os.tmpdir(), "proteos-instructions-"));
+  try {
+    const child = spawn("valgrind", ["--tool=callgrind", "--instr-atstart=no", "--cache-sim=no", "--callgrind-out-file=/dev/null",
+      process.execPath, "--expose-gc", "--predictable", "--predictable-gc-schedule", "--import", "tsx", SELF, kind, buildDir, signals],
+    { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const ready = path.join(signals, "ready");
+    while (!fs.existsSync(ready)) {
+      if (child.exitCode !== null) throw new Error(`the ${kind} run ended before it was ready: ${stderr.slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const on = spawnSync("callgrind_control", ["--instr=on", String(child.pid)], { encoding: "utf8" });
+    if (on.status !== 0) throw new Error(`callgrind_control could not start counting: ${on.stderr}`);
+    fs.writeFileSync(path.join(signals, "go"), "");
+    const code = await exited;
+    const collected = /Collected : (\d+)/.exec(stderr);
+    const hash = /^trace (\w+)$/m.exec(stdout);
+    if (code !== 0 || !collected || !hash) throw new Error(`the ${kind} run failed (exit ${code}): ${stderr.slice(-2000)}`);
+    return { instructions: Number(collected[1]), traceHash: hash[1]! };
+  } finally {
+    fs.rmSync(signals, { recursive: true, force: true });
+  }
+}
+
+async function child(kind: BuildKind, buildDir: string, signals: string): Promise<void> {
+  const images: Record<BuildKind, ImageSource> = { plain: new PlainImage(), instrumented: new BuildImage(buildDir) };
+  const run = async (image: ImageSource) => {
+    const sys = new System({ seed: 1, initArgv: ["mixed"], image });
+    await sys.runToEnd();
+    const r = workloadReport(sys.consoleOutput, "mixed");
+    if (!r || r.errors !== 0) throw new Error(`mixed did not finish cleanly on the ${image.kind} build`);
+    return sys.kernel.trace.hash;
+  };
+  // Warm up on both builds, whichever is counted: the host's heap (the transpiler's
+  // leftovers, the kernel's code) is then the same for both, as in the timed benchmark.
+  for (const image of Object.values(images)) await run(image);
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  fs.writeFileSync(path.join(signals, "ready"), "");
+  // Valgrind takes the command to count while the program runs: spin until the parent says it was taken.
+  while (!fs.existsSync(path.join(signals, "go"))) { /* spin */ }
+  const hash = await run(images[kind]);
+  process.stdout.write(`trace ${hash}\n`);
+}
+
+if (process.argv[1] === SELF) {
+  const [kind, buildDir, signals] = process.argv.slice(2);
+  if ((kind !== "plain" && kind !== "instrumented") || !buildDir || !signals) {
+    throw new Error("usage: tsx scripts/instructions.ts <plain|instrumented> <buildDir> <signalDir>");
+  }
+  await child(kind, buildDir, signals);
+}
