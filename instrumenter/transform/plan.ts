@@ -60,8 +60,12 @@ export interface ModulePlan {
   functions: FunctionRegistration[];
   /** Allocation sites to tag -> the type id of the tag. */
   tags: Map<SiteKey, TypeId>;
-  /** The awaited `receive` calls of update points. */
-  updatePoints: Set<SiteKey>;
+  /**
+   * The awaited `receive` calls of update points -> the function declared at the end of
+   * the module that makes the call through the runtime, or null: the call goes through
+   * the runtime where it is written.
+   */
+  updatePoints: Map<SiteKey, string | null>;
   /**
    * Async functions whose activations are counted: all but generators, those holding an
    * update point, and those that never await (their body runs to its end at once: no
@@ -82,7 +86,8 @@ export interface ModulePlan {
  */
 export function planModule(ctx: AnalysisContext, sf: ts.SourceFile, allocationSites: ReadonlyMap<ts.Node, TypeId>): ModulePlan {
   const path = modulePathOf(ctx, sf);
-  const updatePoints = new Set(findUpdatePoints(ctx, sf).map((point) => siteKey(point.call)));
+  const updatePoints = new Map(findUpdatePoints(ctx, sf).map((point, i): [SiteKey, string | null] =>
+    [siteKey(point.call), calleeAtModuleLevel(ctx, point.call) ? `${RESERVED_PREFIX}$updatePoint${i}` : null]));
   const tags = new Map<SiteKey, TypeId>();
   for (const [node, type] of allocationSites) if (node.getSourceFile() === sf) tags.set(siteKey(node), type);
 
@@ -127,6 +132,22 @@ export function planModule(ctx: AnalysisContext, sf: ts.SourceFile, allocationSi
       `\`${reserved.text}\` is reserved: instrumented code declares names starting with \`${RESERVED_PREFIX}\` in every module`,
       "rename it")] : [],
   };
+}
+
+/**
+ * Whether the callee of `call` (`receive`, `ipc.receive`) names a module-level binding
+ * and no argument is spread, so that a function declared at the end of the module can
+ * make the call with the arguments passed to it.
+ */
+function calleeAtModuleLevel(ctx: AnalysisContext, call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  const root = ts.isPropertyAccessExpression(callee) ? callee.expression : callee;
+  if (!ts.isIdentifier(root) || call.arguments.some(ts.isSpreadElement)) return false;
+  const decl = ctx.checker.getSymbolAtLocation(root)?.declarations?.[0];
+  if (!decl) return false;
+  if (ts.isImportSpecifier(decl) || ts.isNamespaceImport(decl) || ts.isImportClause(decl)) return true;
+  if (ts.isFunctionDeclaration(decl)) return decl.parent === call.getSourceFile();
+  return ts.isVariableDeclaration(decl) && ts.isVariableStatement(decl.parent.parent) && decl.parent.parent.parent === call.getSourceFile();
 }
 
 /** Every module-level variable but class statics (reached through their class), once per name. */

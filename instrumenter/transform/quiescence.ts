@@ -4,8 +4,13 @@
  *
  *   update point    the awaited `receive` at the head of an event loop
  *                   (../analyze/update-points.ts) goes through the runtime, which
- *                   counts the process parked until that promise settles:
- *                   `const m = await __rt.updatePoint(receive());`
+ *                   counts the process parked until that promise settles. A function
+ *                   at the end of the module makes the call, so that the loop itself
+ *                   grows by nothing (V8 optimizes a function sooner the more bytecode
+ *                   its loop runs): `const m = await __rt$updatePoint0(from);` and
+ *                   `function __rt$updatePoint0(a0) { return __rt.updatePoint(receive(a0)); }`;
+ *                   where the callee is not the module's own binding, or an argument is
+ *                   spread, in place: `await __rt.updatePoint(receive(...xs))`
  *   activations     every async function that awaits, but generators and those holding
  *                   an update point, counts its activation while its body runs:
  *                   `async function handle(m) { __rt.counts.activations++; try { … } finally { __rt.counts.activations--; } }`
@@ -32,10 +37,17 @@ type AsyncFunction = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFu
 
 export function quiescence(plan: ModulePlan): ts.TransformerFactory<ts.SourceFile> {
   return (context) => (sf) => {
+    const callers: ts.FunctionDeclaration[] = [];
     const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
       const visited = ts.visitEachChild(node, visit, context);
       const key = siteKey(node);
-      if (plan.updatePoints.has(key)) return rtCall("updatePoint", [visited as ts.Expression]);
+      const caller = plan.updatePoints.get(key);
+      if (caller === null) return rtCall("updatePoint", [visited as ts.Expression]);
+      if (caller !== undefined) {
+        const call = visited as ts.CallExpression;
+        callers.push(updatePointCaller(caller, call));
+        return f.updateCallExpression(call, f.createIdentifier(caller), undefined, call.arguments);
+      }
       if (!plan.countedAsync.has(key)) return visited;
       const counted = withBody(visited as AsyncFunction, countedBody((visited as AsyncFunction).body!));
       const twin = plan.twins.get(key);
@@ -46,7 +58,7 @@ export function quiescence(plan: ModulePlan): ts.TransformerFactory<ts.SourceFil
     // that this one imports back (a cycle) may call the twin before the rest of this one has run.
     const exported = [...plan.twins.values()].filter((t) => t.exported).map((t) => f.createExpressionStatement(
       f.createAssignment(f.createPropertyAccessExpression(f.createIdentifier("exports"), t.name), f.createIdentifier(t.name))));
-    return exported.length === 0 ? visited : f.updateSourceFile(visited, [...exported, ...visited.statements]);
+    return exported.length + callers.length === 0 ? visited : f.updateSourceFile(visited, [...exported, ...visited.statements, ...callers]);
   };
 }
 
@@ -64,6 +76,15 @@ function countedBody(body: ts.ConciseBody): ts.Block {
   if (!ts.isBlock(body)) return f.createBlock(counted, true);
   // The original ranges keep the body's source mapping and its comments.
   return f.updateBlock(body, ts.setTextRange(f.createNodeArray(counted), body.statements));
+}
+
+/** `function name(a0, …) { return __rt.updatePoint(callee(a0, …)); }`: the callee moves here, the arguments stay. */
+function updatePointCaller(name: string, call: ts.CallExpression): ts.FunctionDeclaration {
+  const params = call.arguments.map((_, i) => f.createIdentifier(`a${i}`));
+  const received = f.createCallExpression(call.expression, call.typeArguments, params);
+  return f.createFunctionDeclaration(undefined, undefined, name, undefined,
+    params.map((p) => f.createParameterDeclaration(undefined, undefined, p)), undefined,
+    f.createBlock([f.createReturnStatement(rtCall("updatePoint", [received]))], false));
 }
 
 /** The declaration as written (its body shared, so it maps to the same lines), renamed, not exported (see above). */

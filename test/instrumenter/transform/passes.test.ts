@@ -63,6 +63,7 @@ describe("plans", () => {
       { function: "main.ts#guarded", line: 57, column: 22 },
       { function: null, line: 75, column: 20 },
       { function: "main.ts#sequential", line: 119, column: 21 },
+      { function: "main.ts#viaLocal", line: 127, column: 20 },
     ]);
   });
 

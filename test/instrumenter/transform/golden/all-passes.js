@@ -14,7 +14,7 @@ let open = null;
 let gate = Promise.resolve();
 async function main() {
     for (;;) {
-        const m = await __rt.updatePoint((0, ipc_js_1.receive)());
+        const m = await __rt$updatePoint0();
         void handle(m);
     }
 }
@@ -62,3 +62,4 @@ __rt.registerFunctions("main.ts", () => ({
     "release": release,
     "fail": fail
 }), []);
+function __rt$updatePoint0() { return __rt.updatePoint((0, ipc_js_1.receive)()); }

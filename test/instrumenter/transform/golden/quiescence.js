@@ -43,6 +43,7 @@ exports.serveOne = serveOne;
 exports.scan = scan;
 exports.relay = relay;
 exports.sequential = sequential;
+exports.viaLocal = viaLocal;
 const __rt = require("proteos:rt");
 exports.__rt_notALoop = __rt_notALoop;
 exports.__rt_busy = __rt_busy;
@@ -53,13 +54,13 @@ const ipc = __importStar(require("./lib/ipc.js"));
 const ipc_js_1 = require("./lib/ipc.js");
 async function main() {
     for (;;) {
-        const m = await __rt.updatePoint((0, ipc_js_1.receive)());
+        const m = await __rt$updatePoint0();
         void handle(m);
     }
 }
 async function driver() {
     while (true)
-        dispatch(await __rt.updatePoint(ipc.receive(3)));
+        dispatch(await __rt$updatePoint1(3));
 }
 function dispatch(m) {
     void m;
@@ -89,7 +90,7 @@ const quick = async (m) => dispatch(m); // never awaits: not counted
 class Server {
     async serve() {
         for (;;) {
-            dispatch(await __rt.updatePoint((0, ipc_js_1.receive)())); // an update point in a method
+            dispatch(await __rt$updatePoint2()); // an update point in a method
         }
     }
     async *stream() {
@@ -127,7 +128,7 @@ async function __rt_notALoop() {
 async function guarded() {
     for (;;) {
         try {
-            dispatch(await __rt.updatePoint((0, ipc_js_1.receive)())); // the first await of the first statement
+            dispatch(await __rt$updatePoint3()); // the first await of the first statement
         }
         catch {
             continue;
@@ -159,7 +160,7 @@ async function __rt_busy() {
 function spawn() {
     const loop = async () => {
         for (;;)
-            await __rt.updatePoint((0, ipc_js_1.receive)()); // in a closure: the update point has no function identity
+            await __rt$updatePoint4(); // in a closure: the update point has no function identity
     };
     return loop();
 }
@@ -235,7 +236,19 @@ function relay(m) {
 }
 async function sequential() {
     for (;;) {
-        const m = await __rt.updatePoint((0, ipc_js_1.receive)());
+        const m = await __rt$updatePoint5();
         await lookup(m); // in the loop that holds the update point (not in flight while parked): the counted one
     }
 }
+async function viaLocal() {
+    const io = ipc;
+    for (;;) {
+        dispatch(await __rt.updatePoint(io.receive())); // the callee is a local's: through the runtime where it is written
+    }
+}
+function __rt$updatePoint0() { return __rt.updatePoint((0, ipc_js_1.receive)()); }
+function __rt$updatePoint1(a0) { return __rt.updatePoint(ipc.receive(a0)); }
+function __rt$updatePoint2() { return __rt.updatePoint((0, ipc_js_1.receive)()); }
+function __rt$updatePoint3() { return __rt.updatePoint((0, ipc_js_1.receive)()); }
+function __rt$updatePoint4() { return __rt.updatePoint((0, ipc_js_1.receive)()); }
+function __rt$updatePoint5() { return __rt.updatePoint((0, ipc_js_1.receive)()); }
