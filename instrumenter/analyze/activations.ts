@@ -18,8 +18,8 @@
  *   by name straight from it), in the body of a covering function.
  *
  * A covering function is one whose activations are themselves counted or covered: an
- * async function that is not a generator and holds no update point (an event loop
- * parked at its update point is not in flight, so its awaits cover nothing); or an
+ * async function that is not a generator and holds no update point (the function
+ * holding an event loop is not counted, so what it awaits is covered by nothing); or an
  * async generator of its module's own that is only ever consumed whole, as
  * `for await (… of g(…))` in a covering function (its consumer is suspended while its
  * body runs). Every other call of f, and f as a value (stored in a table, passed as a
