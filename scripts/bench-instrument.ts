@@ -42,7 +42,8 @@ const runsArg = args.indexOf("--runs");
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a positive integer, got ${args[runsArg + 1]}`);
 const instructions = args.includes("--instructions");
-if (instructions && valgrindMissing()) throw new Error(`--instructions: ${valgrindMissing()}`);
+const missing = instructions ? valgrindMissing() : undefined;
+if (missing) throw new Error(`--instructions: ${missing}`);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc (npm run bench:instrument does)");
 

@@ -60,6 +60,7 @@ export function activationsOf(ctx: AnalysisContext): Activations {
 export class Activations {
   private holdersOf = new Map<ts.SourceFile, Set<ts.Node>>();
   private covering = new Map<ts.Node, boolean>();
+  private counted = new Map<ts.Node, boolean>();
 
   constructor(private ctx: AnalysisContext) {}
 
@@ -70,9 +71,15 @@ export class Activations {
     return found;
   }
 
-  /** An async function whose activations are counted in its body. */
+  /** An async function whose activations are counted in its body (asked again at every call that may call its twin). */
   isCounted(node: ts.Node): boolean {
-    return isAwaitingAsyncFunction(node) && !this.holders(node.getSourceFile()).has(node);
+    if (!ts.isFunctionLike(node)) return false;
+    let counted = this.counted.get(node);
+    if (counted === undefined) {
+      counted = isAwaitingAsyncFunction(node) && !this.holders(node.getSourceFile()).has(node);
+      this.counted.set(node, counted);
+    }
+    return counted;
   }
 
   /** A counted function declaration that gets an uncounted twin. */
