@@ -74,40 +74,45 @@ export function transferState(from: ProcessView, to: ProcessView, plan: Transfer
     work.push({ v, old, root, accessors: at(root, () => accessorsOf(to, v.module, v.name)) });
   }
 
-  // Constants holding objects first: their new objects stand for the old ones wherever those are shared.
-  const settable: typeof work = [];
-  for (const item of work) {
-    const { v, old, root, accessors } = item;
-    if (accessors.set[v.name]) {
-      settable.push(item);
-      continue;
-    }
-    const existing = accessors.get[v.name]!();
-    if (typeof existing !== "object" || existing === null || !Object.isExtensible(existing)) {
-      variables.code.push(v.qualifiedName);
-      continue;
-    }
-    at(root, () => {
-      if (typeof old !== "object" || old === null) {
-        throw new TransferError("const", "", "the new version's constant holds an object, the old value does not: give a transformer or mark it @transient");
+  // The walk forwards old objects through their tags (identity.ts): they get them back however it ends.
+  try {
+    // Constants holding objects first: their new objects stand for the old ones wherever those are shared.
+    const settable: typeof work = [];
+    for (const item of work) {
+      const { v, old, root, accessors } = item;
+      if (accessors.set[v.name]) {
+        settable.push(item);
+        continue;
       }
-      if (v.transformer !== null) {
-        walker.replaceContents(existing, walker.transformed(old, v.transformer, `variable ${v.qualifiedName}`, v.pair), `variable ${v.qualifiedName}`);
-        walker.copies.set(old, existing);
-      } else {
-        walker.adopt(old, existing, v.opaque ? binder.opaque : binder.conv(v.pair!));
+      const existing = accessors.get[v.name]!();
+      if (typeof existing !== "object" || existing === null || !Object.isExtensible(existing)) {
+        variables.code.push(v.qualifiedName);
+        continue;
       }
-    });
-    variables.transferred.push(v.qualifiedName);
+      at(root, () => {
+        if (typeof old !== "object" || old === null) {
+          throw new TransferError("const", "", "the new version's constant holds an object, the old value does not: give a transformer or mark it @transient");
+        }
+        if (v.transformer !== null) {
+          walker.replaceContents(existing, walker.transformed(old, v.transformer, `variable ${v.qualifiedName}`, v.pair), `variable ${v.qualifiedName}`);
+          walker.copies.remember(old, existing);
+        } else {
+          walker.adopt(old, existing, v.opaque ? binder.opaque : binder.conv(v.pair!));
+        }
+      });
+      variables.transferred.push(v.qualifiedName);
+    }
+    for (const { v, old, root, accessors } of settable) {
+      const value = at(root, () => (v.transformer !== null
+        ? walker.transformed(old, v.transformer, `variable ${v.qualifiedName}`, v.pair)
+        : walker.convert(old, v.opaque ? binder.opaque : binder.conv(v.pair!))));
+      assignments.push({ set: accessors.set[v.name]!, value, name: v.qualifiedName });
+      variables.transferred.push(v.qualifiedName);
+    }
+    walker.run();
+  } finally {
+    walker.copies.restore();
   }
-  for (const { v, old, root, accessors } of settable) {
-    const value = at(root, () => (v.transformer !== null
-      ? walker.transformed(old, v.transformer, `variable ${v.qualifiedName}`, v.pair)
-      : walker.convert(old, v.opaque ? binder.opaque : binder.conv(v.pair!))));
-    assignments.push({ set: accessors.set[v.name]!, value, name: v.qualifiedName });
-    variables.transferred.push(v.qualifiedName);
-  }
-  walker.run();
   for (const { set, value, name } of assignments) at(name, () => set(value));
 
   const changes: TransferResult["changes"] = {};

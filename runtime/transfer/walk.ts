@@ -5,13 +5,15 @@
  * an explicit work stack; the stack fills it later. So a reference is always resolved
  * by one lookup, sharing and cycles come out right, and no heap is too deep.
  *
- * It only reads the old realm: through own data properties and the host's built-in
- * methods (Map.prototype.forEach, …), never through the old realm's own code.
+ * It reads the old realm through own data properties and the host's built-in methods
+ * (Map.prototype.forEach, …), never through the old realm's own code; the one thing it
+ * writes there is a copy in place of an object's tag, which it puts back (identity.ts).
  */
 import type { ProcessView } from "../process-view.js";
 import type { Binder, Conv, KeyOrder } from "./conv.js";
 import { TransferError } from "./errors.js";
 import { Helpers } from "./helpers.js";
+import { Copies } from "./identity.js";
 import type { TypePair } from "./pair.js";
 import { elementStep, entryStep, fieldStep, setStep } from "./paths.js";
 import { errorMessage } from "../error-message.js";
@@ -53,7 +55,7 @@ function bytesOf(o: object): Uint8Array {
 
 export class Walker {
   /** Old object (or function) -> its counterpart in the new realm. */
-  readonly copies = new Map<object, unknown>();
+  readonly copies: Copies;
   objects = 0;
   bytes = 0;
   /** The work stack, four slots a task: old object, new object, the Conv filling it, a plain object's key order (else null). */
@@ -85,6 +87,7 @@ export class Walker {
     private readonly deadline: number,
   ) {
     this.TYPE = from.rt.TYPE;
+    this.copies = new Copies(this.TYPE);
     const intrinsics = to.intrinsics;
     this.objectCreate = intrinsics.Object.create as (proto: object | null) => Obj;
     this.RArray = intrinsics.Array;
@@ -156,7 +159,7 @@ export class Walker {
       this.inPlace.add(existing);
       this.stack.push(old as Obj, existing as Obj, t, this.plainOrder(old as Obj, t));
     }
-    this.copies.set(old, existing);
+    this.copies.remember(old, existing);
     t.count++;
     this.objects++;
   }
@@ -267,7 +270,9 @@ export class Walker {
   }
 
   private reference(old: Obj, c: Conv): unknown {
-    const done = this.copies.get(old);
+    const tag = old[this.TYPE];
+    const own = tag !== undefined && hasOwn(old, this.TYPE);
+    const done = this.copies.get(old, tag, own);
     if (done !== undefined) return done;
     const proto = getPrototypeOf(old) as object | null;
     let t: Conv;
@@ -277,26 +282,28 @@ export class Walker {
     } else {
       t = this.binder.dispatch(old, proto, c);
     }
+    /** The tag the copy gets is made from the old object's own one (an inherited one may be a forward). */
+    const ownTag = own ? tag : undefined;
     let copy: Obj;
     let order: KeyOrder | null = null;
     switch (t.kind) {
       case "object":
         order = this.plainOrder(old, t);
-        copy = this.newObject(old, proto, t, order);
+        copy = this.newObject(ownTag, proto, t, order);
         break;
-      case "array": case "tuple": copy = this.tagged(old, t, this.newArray((old as unknown as unknown[]).length)); break;
-      case "map": copy = this.tagged(old, t, new this.RMap()); break;
-      case "set": copy = this.tagged(old, t, new this.RSet()); break;
-      case "error": copy = this.tagged(old, t, Reflect.construct(t.ctor!, [])); break;
-      case "date": return this.leaf(old, t, new this.RDate(dateGetTime.call(old)));
-      case "regexp": return this.leaf(old, t, this.regexp(old as unknown as RegExp));
-      case "arrayBuffer": return this.leaf(old, t, this.buffer(old as unknown as ArrayBuffer));
-      case "typedArray": return this.leaf(old, t, this.typedArray(old as unknown as Uint8Array, t));
-      case "transform": return this.transform(old, t);
+      case "array": case "tuple": copy = this.tagged(ownTag, t, this.newArray((old as unknown as unknown[]).length)); break;
+      case "map": copy = this.tagged(ownTag, t, new this.RMap()); break;
+      case "set": copy = this.tagged(ownTag, t, new this.RSet()); break;
+      case "error": copy = this.tagged(ownTag, t, Reflect.construct(t.ctor!, [])); break;
+      case "date": return this.leaf(old, t, new this.RDate(dateGetTime.call(old)), tag, own);
+      case "regexp": return this.leaf(old, t, this.regexp(old as unknown as RegExp), tag, own);
+      case "arrayBuffer": return this.leaf(old, t, this.buffer(old as unknown as ArrayBuffer), tag, own);
+      case "typedArray": return this.leaf(old, t, this.typedArray(old as unknown as Uint8Array, t), tag, own);
+      case "transform": return this.transform(old, t, tag, own);
       case "fail": throw t.failure!;
       default: throw new TransferError("type-mismatch", "", `an object where ${t.pair?.new ?? t.kind} is declared`);
     }
-    this.copies.set(old, copy);
+    this.copies.set(old, copy, tag, own);
     t.count++;
     this.objects++;
     this.bytes += OBJECT_BYTES;
@@ -305,12 +312,12 @@ export class Walker {
   }
 
   /** The new object of a class instance or plain object, empty or with its fields undefined (a Shape's), tagged. */
-  private newObject(old: Obj, proto: object | null, t: Conv, order: KeyOrder | null): Obj {
-    if (t.errorBase !== null) return this.tagged(old, t, this.binder.errorShell(t.errorBase, t.ctor!));
-    if (proto === null) return this.tagged(old, t, this.objectCreate(null));
+  private newObject(tag: unknown, proto: object | null, t: Conv, order: KeyOrder | null): Obj {
+    if (t.errorBase !== null) return this.tagged(tag, t, this.binder.errorShell(t.errorBase, t.ctor!));
+    if (proto === null) return this.tagged(tag, t, this.objectCreate(null));
     const shape = order !== null ? order.shape : this.binder.classShape(t);
-    if (shape === null) return this.tagged(old, t, this.objectCreate(t.proto));
-    return new shape(this.newTag(old, t));
+    if (shape === null) return this.tagged(tag, t, this.objectCreate(t.proto));
+    return new shape(this.newTag(tag, t));
   }
 
   /**
@@ -334,16 +341,15 @@ export class Walker {
     return order;
   }
 
-  /** `copy`, given the new tag of `old` if it has one. */
-  private tagged(old: Obj, t: Conv, copy: object): Obj {
-    const tag = this.newTag(old, t);
-    if (tag !== undefined) (copy as Obj)[this.TYPE] = tag;
+  /** `copy`, given the new tag for an old object's own tag `tag` if it has one. */
+  private tagged(tag: unknown, t: Conv, copy: object): Obj {
+    const to = this.newTag(tag, t);
+    if (to !== undefined) (copy as Obj)[this.TYPE] = to;
     return copy as Obj;
   }
 
-  /** The new allocation-site tag of an old object, undefined if it has none. */
-  private newTag(old: Obj, t: Conv): unknown {
-    const tag = old[this.TYPE];
+  /** The new allocation-site tag for an old object's own tag (undefined: it has none). */
+  private newTag(tag: unknown, t: Conv): unknown {
     if (tag === undefined) return undefined;
     return tag === t.tagFrom ? t.tagTo : this.retag(tag, t);
   }
@@ -357,8 +363,8 @@ export class Walker {
     return c.tagTo ?? tag;
   }
 
-  private leaf(old: object, c: Conv, copy: object): object {
-    this.copies.set(old, copy);
+  private leaf(old: object, c: Conv, copy: object, tag: unknown, own: boolean): object {
+    this.copies.set(old, copy, tag, own);
     c.count++;
     this.objects++;
     this.bytes += OBJECT_BYTES;
@@ -386,7 +392,7 @@ export class Walker {
   }
 
   private relocate(fn: unknown): unknown {
-    const done = this.copies.get(fn as object);
+    const done = this.copies.of(fn as object);
     if (done !== undefined) return done;
     const id = this.from.rt.functionId(fn);
     if (id === undefined) {
@@ -394,21 +400,21 @@ export class Walker {
     }
     const relocated = this.to.rt.functionById(id);
     if (relocated === undefined) throw new TransferError("function", "", `function ${id} is gone from the new version`);
-    this.copies.set(fn as object, relocated);
+    this.copies.remember(fn as object, relocated);
     return relocated;
   }
 
   /** A transformed object: what stands for it now, filled by the transformer's result later (or the result, at once). */
-  private transform(old: Obj, c: Conv): unknown {
+  private transform(old: Obj, c: Conv, tag: unknown, own: boolean): unknown {
     c.count++;
     if (c.shell === null) {
       const result = this.transformed(old, c.transformer!, c.transformerName, c.pair);
-      this.copies.set(old, result);
+      this.copies.set(old, result, tag, own);
       return result;
     }
     const shell = c.shell === "object" ? this.objectCreate(c.proto) : c.shell === "array" ? new this.RArray()
       : c.shell === "map" ? new this.RMap() : new this.RSet();
-    this.copies.set(old, shell);
+    this.copies.set(old, shell, tag, own);
     this.objects++;
     this.bytes += OBJECT_BYTES;
     this.stack.push(old, shell as Obj, c, null);

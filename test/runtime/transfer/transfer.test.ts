@@ -297,8 +297,17 @@ describe("transfer", () => {
     let depth = 0;
     for (let at = get<{ next: unknown } | null>("head"); at !== null; at = at.next as typeof at) depth++;
     expect(depth).toBe(200_000);
-    // graph, its Map and Set, 10 nodes, `twice`, the list: nothing twice.
-    expect(result.objects).toBe(1 + 2 + 10 + 1 + 200_000);
+    // Plain objects, found again through their tags (identity.ts), and a frozen one, through the Map.
+    const ring = get<Array<{ name: string; next: unknown }>>("ring");
+    expect(ring.map((l) => l.name)).toEqual(["a", "b", "a"]);
+    expect(ring[2]).toBe(ring[0]);
+    expect(ring[0]!.next).toBe(ring[1]);
+    expect(ring[1]!.next).toBe(ring[0]);
+    const pinned = get<unknown[]>("pinned");
+    expect(pinned[1]).toBe(pinned[0]);
+    expect(pinned[0]).toMatchObject({ name: "fixed", next: null });
+    // graph, its Map and Set, 10 nodes, `twice`, the list, the ring and its 2 links, `pinned` and its link: nothing twice.
+    expect(result.objects).toBe(1 + 2 + 10 + 1 + 200_000 + 3 + 2);
     expect(Object.getPrototypeOf(graph)).toBe(classOf(to, "cycles/main.ts#Graph").prototype);
   });
 
@@ -414,6 +423,23 @@ describe("transfer", () => {
       const before = snapshot(stateOf(from));
       transferState(from, to, planTransfer(from.metadata, to.metadata));
       expect(snapshot(stateOf(from)), program).toEqual(before);
+    }
+  });
+
+  it("never changes the old realm when it fails either: every tag it forwarded is given back", () => {
+    const throwing = realms("needs-transformer");
+    const throws: Transformers = {
+      types: { "needs-transformer/main.ts#Entry": () => { throw new Error("no"); } },
+      variables: { "needs-transformer/main.ts#level": (old: number | string) => Number(old) },
+    };
+    const failing = [
+      { ...throwing, plan: planTransfer(throwing.from.metadata, throwing.to.metadata, throws), deadline: Infinity },
+      { ...realms("cycles", "v1", (f) => (f.entryExports.grow as (n: number) => void)(20_000)), plan: null, deadline: performance.now() - 1 },
+    ];
+    for (const { from, to, plan, deadline } of failing) {
+      const before = snapshot(stateOf(from));
+      expect(thrown(() => transferState(from, to, plan ?? planTransfer(from.metadata, to.metadata), { deadline }))).toBeInstanceOf(TransferError);
+      expect(snapshot(stateOf(from))).toEqual(before);
     }
   });
 
