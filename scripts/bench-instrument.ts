@@ -17,6 +17,9 @@
  * --instructions also counts, under valgrind, the instructions one `mixed` run executes
  * on each build (./instructions.ts): every compile and collection included, and the
  * same from run to run whatever the machine's load (about a minute and a half).
+ * --seeds 1,2,3 counts a run from each seed and sums them: which functions V8 decides to
+ * optimize, and how often, changes with small changes of the code and of the run, by
+ * up to about 2% of a run either way; the sum over a few runs moves less.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -42,6 +45,10 @@ const runsArg = args.indexOf("--runs");
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a positive integer, got ${args[runsArg + 1]}`);
 const instructions = args.includes("--instructions");
+const seedsArg = args.indexOf("--seeds");
+const SEEDS = seedsArg >= 0 ? (args[seedsArg + 1] ?? "").split(",").map(Number) : [1];
+if (SEEDS.length === 0 || SEEDS.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds: whole numbers separated by commas, got ${args[seedsArg + 1]}`);
+if (seedsArg >= 0 && !instructions) throw new Error("--seeds counts instructions: give --instructions too");
 const missing = instructions ? valgrindMissing() : undefined;
 if (missing) throw new Error(`--instructions: ${missing}`);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -110,10 +117,16 @@ try {
   const hashes = new Set([...runs.plain, ...runs.instrumented].map((r) => r.traceHash));
   if (hashes.size !== 1) throw new Error(`the builds ran different event traces: ${[...hashes].join(", ")}`);
 
-  // Both counted at once: valgrind runs each on one core.
-  const counted = instructions
-    ? await Promise.all([countInstructions("plain", last!.dir), countInstructions("instrumented", last!.dir)]) : undefined;
-  if (counted && counted.some((c) => c.traceHash !== [...hashes][0])) throw new Error("the counted runs ran another event trace");
+  // Per seed, both counted at once: valgrind runs each on one core.
+  const counted: Array<{ seed: number; plain: number; instrumented: number }> = [];
+  for (const seed of instructions ? SEEDS : []) {
+    const [p, i] = await Promise.all([countInstructions("plain", last!.dir, seed), countInstructions("instrumented", last!.dir, seed)]);
+    if (p.traceHash !== i.traceHash || (seed === 1 && p.traceHash !== [...hashes][0])) {
+      throw new Error(`the counted runs from seed ${seed} ran different event traces`);
+    }
+    counted.push({ seed, plain: p.instructions, instrumented: i.instructions });
+  }
+  const sum = (kind: "plain" | "instrumented") => counted.reduce((n, c) => n + c[kind], 0);
 
   const metadataBytes: Record<string, number> = {};
   for (const p of last!.report.programs) metadataBytes[p.name] = p.metadataBytes;
@@ -133,9 +146,10 @@ try {
     traceHash: [...hashes][0],
     runs: RUNS,
     singleThreaded,
-    ...(counted && {
-      instructions: { plain: counted[0].instructions, instrumented: counted[1].instructions },
-      instructionRatio: Number((counted[1].instructions / counted[0].instructions).toFixed(3)),
+    ...(instructions && {
+      instructions: { plain: sum("plain"), instrumented: sum("instrumented") },
+      instructionRatio: Number((sum("instrumented") / sum("plain")).toFixed(4)),
+      instructionsBySeed: counted.map((c) => ({ ...c, ratio: Number((c.instrumented / c.plain).toFixed(4)) })),
     }),
   };
 
@@ -150,12 +164,18 @@ try {
     ];
     if (result.instructions) {
       const g = (n: number) => `${(n / 1e9).toFixed(3)} G`;
-      rows.push(["mixed instructions", g(result.instructions.plain), g(result.instructions.instrumented), `${result.instructionRatio}`]);
+      const runs = SEEDS.length === 1 ? "" : ` (${SEEDS.length} runs)`;
+      rows.push([`mixed instructions${runs}`, g(result.instructions.plain), g(result.instructions.instrumented), `${result.instructionRatio}`]);
+      if (SEEDS.length > 1) for (const c of result.instructionsBySeed!) rows.push([`  seed ${c.seed}`, g(c.plain), g(c.instrumented), `${c.ratio}`]);
     }
     const v8Mode = singleThreaded ? ", V8 single-threaded: main-thread work only" : "";
     const out = [`proteos-ts instrumentation benchmark (median of ${RUNS} runs${v8Mode}; goal: run time ratio <= 1.05)`, ""];
-    for (const r of rows) out.push(`${r[0].padEnd(20)} ${r[1].padStart(10)} ${r[2].padStart(13)} ${r[3].padStart(7)}`);
-    if (result.instructions) out.push("(instructions: one run each, counted by valgrind under V8's --predictable: compiles and GC on the main thread)");
+    const label = Math.max(...rows.map((r) => r[0].length)) + 1;
+    for (const r of rows) out.push(`${r[0].padEnd(label)} ${r[1].padStart(10)} ${r[2].padStart(13)} ${r[3].padStart(7)}`);
+    if (result.instructions) {
+      const which = SEEDS.length === 1 ? "one run each" : `one run each from seeds ${SEEDS.join(", ")}, summed`;
+      out.push(`(instructions: ${which}, counted by valgrind under V8's --predictable: compiles and GC on the main thread)`);
+    }
     out.push("", `build of the whole OS (${last!.report.programs.length} programs): cold ${result.coldBuildMs} ms, warm ${result.warmBuildMs} ms`,
       "", "metadata.json bytes per program");
     for (const [name, bytes] of Object.entries(metadataBytes)) out.push(`  ${name.padEnd(10)} ${bytes.toLocaleString("en-US").padStart(10)}`);

@@ -4,13 +4,15 @@
  * machine's load does not change, so that two builds can be compared to a fraction of
  * a percent where wall time varies by ±5%.
  *
- *   countInstructions(kind, buildDir)   parent: runs this file under valgrind, returns the count
- *   tsx scripts/instructions.ts <plain|instrumented> <buildDir> <signalDir>
+ *   countInstructions(kind, buildDir, seed)
+ *                                       parent: runs this file under valgrind, returns the count
+ *   tsx scripts/instructions.ts <plain|instrumented> <buildDir> <signalDir> <seed>
  *                                       child: one warm-up run, then the counted run
  *
- * The child runs under V8's --predictable (no background threads, a fixed GC schedule):
- * every optimizing compile and collection happens on the main thread, where it is
- * counted, and the same run counts the same to within about 0.2%. Valgrind counts
+ * The child runs under V8's --predictable (no background threads, a fixed GC schedule)
+ * with fixed hash and random seeds: every optimizing compile and collection happens on
+ * the main thread, where it is counted, and the same run counts the same to within
+ * about 0.05% (with V8's random hash seeds, hash tables differ: about 0.5%). Valgrind counts
  * nothing until the child has warmed up (a run on each build): the parent switches
  * counting on with callgrind_control when the child says it is ready, and the child
  * exits right after its run.
@@ -38,12 +40,12 @@ export function valgrindMissing(): string | undefined {
   return undefined;
 }
 
-/** Instructions of one `mixed` run on the `kind` build (`buildDir` for the instrumented one), with its trace hash. */
-export async function countInstructions(kind: BuildKind, buildDir: string): Promise<{ instructions: number; traceHash: string }> {
+/** Instructions of one `mixed` run from `seed` on the `kind` build (`buildDir` for the instrumented one), with its trace hash. */
+export async function countInstructions(kind: BuildKind, buildDir: string, seed = 1): Promise<{ instructions: number; traceHash: string }> {
   const signals = fs.mkdtempSync(path.join(os.tmpdir(), "proteos-instructions-"));
   try {
     const child = spawn("valgrind", ["--tool=callgrind", "--instr-atstart=no", "--cache-sim=no", "--callgrind-out-file=/dev/null",
-      process.execPath, "--expose-gc", "--predictable", "--predictable-gc-schedule", "--import", "tsx", SELF, kind, buildDir, signals],
+      process.execPath, "--expose-gc", "--predictable", "--predictable-gc-schedule", "--hash-seed=1", "--random-seed=1", "--import", "tsx", SELF, kind, buildDir, signals, String(seed)],
     { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -68,10 +70,10 @@ export async function countInstructions(kind: BuildKind, buildDir: string): Prom
   }
 }
 
-async function child(kind: BuildKind, buildDir: string, signals: string): Promise<void> {
+async function child(kind: BuildKind, buildDir: string, signals: string, seed: number): Promise<void> {
   const images: Record<BuildKind, ImageSource> = { plain: new PlainImage(), instrumented: new BuildImage(buildDir) };
   const run = async (image: ImageSource) => {
-    const sys = new System({ seed: 1, initArgv: ["mixed"], image });
+    const sys = new System({ seed, initArgv: ["mixed"], image });
     await sys.runToEnd();
     const r = workloadReport(sys.consoleOutput, "mixed");
     if (!r || r.errors !== 0) throw new Error(`mixed did not finish cleanly on the ${image.kind} build`);
@@ -94,9 +96,9 @@ async function child(kind: BuildKind, buildDir: string, signals: string): Promis
 }
 
 if (process.argv[1] === SELF) {
-  const [kind, buildDir, signals] = process.argv.slice(2);
-  if ((kind !== "plain" && kind !== "instrumented") || !buildDir || !signals) {
-    throw new Error("usage: tsx scripts/instructions.ts <plain|instrumented> <buildDir> <signalDir>");
+  const [kind, buildDir, signals, seed] = process.argv.slice(2);
+  if ((kind !== "plain" && kind !== "instrumented") || !buildDir || !signals || !Number.isInteger(Number(seed))) {
+    throw new Error("usage: tsx scripts/instructions.ts <plain|instrumented> <buildDir> <signalDir> <seed>");
   }
-  await child(kind, buildDir, signals);
+  await child(kind, buildDir, signals, Number(seed));
 }
