@@ -44,8 +44,9 @@ export function valgrindMissing(): string | undefined {
 export async function countInstructions(kind: BuildKind, buildDir: string, seed = 1): Promise<{ instructions: number; traceHash: string }> {
   const signals = fs.mkdtempSync(path.join(os.tmpdir(), "proteos-instructions-"));
   try {
+    const v8 = ["--predictable", "--predictable-gc-schedule", "--hash-seed=1", "--random-seed=1"];
     const child = spawn("valgrind", ["--tool=callgrind", "--instr-atstart=no", "--cache-sim=no", "--callgrind-out-file=/dev/null",
-      process.execPath, "--expose-gc", "--predictable", "--predictable-gc-schedule", "--hash-seed=1", "--random-seed=1", "--import", "tsx", SELF, kind, buildDir, signals, String(seed)],
+      process.execPath, "--expose-gc", ...v8, "--import", "tsx", SELF, kind, buildDir, signals, String(seed)],
     { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";

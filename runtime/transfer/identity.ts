@@ -59,16 +59,21 @@ export class Copies {
     this.map.set(old, copy);
   }
 
+  /** Whether `old`, whose `old[TYPE]` read `tag`, owns it (an inherited one may be a forward). */
+  owns(old: object, tag: unknown): boolean {
+    return tag !== undefined && hasOwn(old, this.TYPE);
+  }
+
   /** `get` for an object whose tag is not at hand. */
   of(old: object): unknown {
     const tag = (old as Obj)[this.TYPE];
-    return this.get(old, tag, tag !== undefined && hasOwn(old, this.TYPE));
+    return this.get(old, tag, this.owns(old, tag));
   }
 
   /** `set` for an object whose tag is not at hand. */
   remember(old: object, copy: unknown): void {
     const tag = (old as Obj)[this.TYPE];
-    this.set(old, copy, tag, tag !== undefined && hasOwn(old, this.TYPE));
+    this.set(old, copy, tag, this.owns(old, tag));
   }
 
   /** Put every forwarded object's tag back. */

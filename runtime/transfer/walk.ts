@@ -271,7 +271,7 @@ export class Walker {
 
   private reference(old: Obj, c: Conv): unknown {
     const tag = old[this.TYPE];
-    const own = tag !== undefined && hasOwn(old, this.TYPE);
+    const own = this.copies.owns(old, tag);
     const done = this.copies.get(old, tag, own);
     if (done !== undefined) return done;
     const proto = getPrototypeOf(old) as object | null;
