@@ -9,6 +9,10 @@
  * changed) of the whole OS. Each figure is the median of several runs; the run-time
  * ratio is the median of the ratios of rounds (each round runs both builds).
  *
+ * Each round also times `mixed` in steady state (./mixed.ts): runs 2 to 4 of a booted
+ * system's shell, the servers warm, as an always-on system runs; the from-boot run
+ * includes every server's code starting cold, as after a reboot.
+ *
  * --single-threaded runs it again under V8's --single-threaded (no concurrent
  * compilation or GC threads): the run-time ratio then counts only the work done on the
  * main thread, separating what instrumented code costs itself from the extra background
@@ -20,18 +24,19 @@
  * --seeds 1,2,3 counts a run from each seed and sums them: which functions V8 decides to
  * optimize, and how often, changes with small changes of the code and of the run, by
  * up to about 2% of a run either way; the sum over a few runs moves less.
+ * --steady counts the steady-state runs instead of the from-boot one.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { workloadReport } from "../cli/summary.js";
 import { buildOs, type BuildReport } from "../instrumenter/build/build.js";
 import { BuildImage } from "../instrumenter/build/image.js";
 import { OS_ROOT, PlainImage } from "../os/boot/plain-image.js";
-import { System } from "../os/boot/system.js";
+import type { System } from "../os/boot/system.js";
 import type { ImageSource } from "../os/kernel/image.js";
 import { countInstructions, valgrindMissing } from "./instructions.js";
+import { type MixedMode, runMixed, STEADY_RUNS } from "./mixed.js";
 import { median, timed } from "./stats.js";
 
 const args = process.argv.slice(2);
@@ -45,6 +50,8 @@ const runsArg = args.indexOf("--runs");
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a positive integer, got ${args[runsArg + 1]}`);
 const instructions = args.includes("--instructions");
+const countedMode: MixedMode = args.includes("--steady") ? "steady" : "boot";
+if (countedMode === "steady" && !instructions) throw new Error("--steady chooses the runs --instructions counts: give --instructions too");
 const seedsArg = args.indexOf("--seeds");
 const SEEDS = seedsArg >= 0 ? (args[seedsArg + 1] ?? "").split(",").map(Number) : [1];
 if (SEEDS.length === 0 || SEEDS.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds: whole numbers separated by commas, got ${args[seedsArg + 1]}`);
@@ -76,15 +83,14 @@ async function settledHeap(): Promise<number> {
   return process.memoryUsage().heapUsed;
 }
 
-/** One `mixed` run on `image`. */
-async function mixedRun(image: ImageSource): Promise<Run> {
+/** `mixed` on `image` (see ./mixed.ts), seed 1: the time of what is measured, and the heap held after it. */
+async function mixedRun(image: ImageSource, mode: MixedMode): Promise<Run> {
   await settledHeap();
-  let sys: System | undefined = new System({ seed: 1, initArgv: ["mixed"], image });
-  const t0 = performance.now();
-  await sys.runToEnd();
+  let t0 = 0;
+  let sys: System | undefined = await runMixed(image, 1, mode, async () => {
+    t0 = performance.now();
+  });
   const ms = performance.now() - t0;
-  const r = workloadReport(sys.consoleOutput, "mixed");
-  if (!r || r.errors !== 0) throw new Error(`mixed did not finish cleanly on the ${image.kind} build: ${JSON.stringify(r)}`);
   const traceHash = sys.kernel.trace.hash;
   const alive = await settledHeap();
   sys = undefined;
@@ -108,20 +114,24 @@ try {
 
   const images: Record<"plain" | "instrumented", ImageSource> = { plain: new PlainImage(), instrumented: new BuildImage(last!.dir) };
   const runs: Record<keyof typeof images, Run[]> = { plain: [], instrumented: [] };
-  for (const image of Object.values(images)) await mixedRun(image); // warm up: transpile, compile, JIT
+  const steady: Record<keyof typeof images, Run[]> = { plain: [], instrumented: [] };
+  for (const image of Object.values(images)) await mixedRun(image, "boot"); // warm up: transpile, compile, JIT
   for (let i = 0; i < RUNS; i++) {
     // Alternate which goes first, so that neither always runs after the other's garbage.
     const order = i % 2 === 0 ? (["plain", "instrumented"] as const) : (["instrumented", "plain"] as const);
-    for (const kind of order) runs[kind].push(await mixedRun(images[kind]));
+    for (const kind of order) runs[kind].push(await mixedRun(images[kind], "boot"));
+    for (const kind of order) steady[kind].push(await mixedRun(images[kind], "steady"));
   }
-  const hashes = new Set([...runs.plain, ...runs.instrumented].map((r) => r.traceHash));
-  if (hashes.size !== 1) throw new Error(`the builds ran different event traces: ${[...hashes].join(", ")}`);
+  const traceHashes = (of: typeof runs) => new Set([...of.plain, ...of.instrumented].map((r) => r.traceHash));
+  const hashes = traceHashes(runs);
+  if (hashes.size !== 1 || traceHashes(steady).size !== 1) throw new Error("the builds ran different event traces");
 
   // Per seed, both counted at once: valgrind runs each on one core.
   const counted: Array<{ seed: number; plain: number; instrumented: number }> = [];
   for (const seed of instructions ? SEEDS : []) {
-    const [p, i] = await Promise.all([countInstructions("plain", last!.dir, seed), countInstructions("instrumented", last!.dir, seed)]);
-    if (p.traceHash !== i.traceHash || (seed === 1 && p.traceHash !== [...hashes][0])) {
+    const [p, i] = await Promise.all([countInstructions("plain", last!.dir, seed, countedMode),
+      countInstructions("instrumented", last!.dir, seed, countedMode)]);
+    if (p.traceHash !== i.traceHash || (seed === 1 && p.traceHash !== [...(countedMode === "boot" ? hashes : traceHashes(steady))][0])) {
       throw new Error(`the counted runs from seed ${seed} ran different event traces`);
     }
     counted.push({ seed, plain: p.instructions, instrumented: i.instructions });
@@ -132,21 +142,26 @@ try {
   for (const p of last!.report.programs) metadataBytes[p.name] = p.metadataBytes;
   metadataBytes.total = last!.report.programs.reduce((n, p) => n + p.metadataBytes, 0);
   const runMs = { plain: median(runs.plain.map((r) => r.ms)), instrumented: median(runs.instrumented.map((r) => r.ms)) };
+  const steadyMs = { plain: median(steady.plain.map((r) => r.ms)), instrumented: median(steady.instrumented.map((r) => r.ms)) };
+  // The median of each round's ratio: a round runs both builds back to back, so a
+  // slow stretch of the machine weighs on both sides of a ratio, not on one median.
+  const roundRatio = (of: typeof runs) => Number(median(of.plain.map((p, i) => of.instrumented[i]!.ms / p.ms)).toFixed(3));
   const heapBytes = { plain: median(runs.plain.map((r) => r.heapBytes)), instrumented: median(runs.instrumented.map((r) => r.heapBytes)) };
   const result = {
-    // The median of each round's ratio: a round runs both builds back to back, so a
-    // slow stretch of the machine weighs on both sides of a ratio, not on one median.
-    runtimeRatio: Number(median(runs.plain.map((p, i) => runs.instrumented[i]!.ms / p.ms)).toFixed(3)),
+    runtimeRatio: roundRatio(runs),
+    steadyRuntimeRatio: roundRatio(steady),
     heapRatio: Number((heapBytes.instrumented / heapBytes.plain).toFixed(3)),
     metadataBytes,
     coldBuildMs: Math.round(median(cold)),
     warmBuildMs: Number(median(warm).toFixed(1)),
     runMs: { plain: Math.round(runMs.plain), instrumented: Math.round(runMs.instrumented) },
+    steadyRunMs: { plain: Math.round(steadyMs.plain), instrumented: Math.round(steadyMs.instrumented) },
     heapBytes: { plain: Math.round(heapBytes.plain), instrumented: Math.round(heapBytes.instrumented) },
     traceHash: [...hashes][0],
     runs: RUNS,
     singleThreaded,
     ...(instructions && {
+      instructionsCounted: countedMode === "boot" ? "mixed from boot" : `mixed runs 2-${1 + STEADY_RUNS} (steady)`,
       instructions: { plain: sum("plain"), instrumented: sum("instrumented") },
       instructionRatio: Number((sum("instrumented") / sum("plain")).toFixed(4)),
       instructionsBySeed: counted.map((c) => ({ ...c, ratio: Number((c.instrumented / c.plain).toFixed(4)) })),
@@ -159,13 +174,15 @@ try {
     const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
     const rows: Array<[string, string, string, string]> = [
       ["", "plain", "instrumented", "ratio"],
-      ["mixed run time", `${result.runMs.plain} ms`, `${result.runMs.instrumented} ms`, `${result.runtimeRatio}`],
+      ["mixed run time, from boot", `${result.runMs.plain} ms`, `${result.runMs.instrumented} ms`, `${result.runtimeRatio}`],
+      [`mixed run time, steady (runs 2-${1 + STEADY_RUNS})`, `${result.steadyRunMs.plain} ms`, `${result.steadyRunMs.instrumented} ms`,
+        `${result.steadyRuntimeRatio}`],
       ["heap after mixed", mib(result.heapBytes.plain), mib(result.heapBytes.instrumented), `${result.heapRatio}`],
     ];
     if (result.instructions) {
       const g = (n: number) => `${(n / 1e9).toFixed(3)} G`;
       const runs = SEEDS.length === 1 ? "" : ` (${SEEDS.length} runs)`;
-      rows.push([`mixed instructions${runs}`, g(result.instructions.plain), g(result.instructions.instrumented), `${result.instructionRatio}`]);
+      rows.push([`${countedMode === "boot" ? "from boot" : "steady"}, instructions${runs}`, g(result.instructions.plain), g(result.instructions.instrumented), `${result.instructionRatio}`]);
       if (SEEDS.length > 1) for (const c of result.instructionsBySeed!) rows.push([`  seed ${c.seed}`, g(c.plain), g(c.instrumented), `${c.ratio}`]);
     }
     const v8Mode = singleThreaded ? ", V8 single-threaded: main-thread work only" : "";

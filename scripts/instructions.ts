@@ -4,16 +4,17 @@
  * machine's load does not change, so that two builds can be compared to a fraction of
  * a percent where wall time varies by ±5%.
  *
- *   countInstructions(kind, buildDir, seed)
+ *   countInstructions(kind, buildDir, seed, mode)
  *                                       parent: runs this file under valgrind, returns the count
- *   tsx scripts/instructions.ts <plain|instrumented> <buildDir> <signalDir> <seed>
- *                                       child: one warm-up run, then the counted run
+ *   tsx scripts/instructions.ts <plain|instrumented> <buildDir> <signalDir> <seed> <boot|steady>
+ *                                       child: a warm-up run on each build, then the counted
+ *                                       run (./mixed.ts: from boot, or the steady-state runs)
  *
  * The child runs under V8's --predictable (no background threads, a fixed GC schedule)
  * with fixed hash and random seeds: every optimizing compile and collection happens on
  * the main thread, where it is counted, and the same run counts the same to within
  * about 0.05% (with V8's random hash seeds, hash tables differ: about 0.5%). Valgrind counts
- * nothing until the child has warmed up (a run on each build): the parent switches
+ * nothing until the child is where the measured part begins: the parent switches
  * counting on with callgrind_control when the child says it is ready, and the child
  * exits right after its run.
  */
@@ -22,11 +23,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { workloadReport } from "../cli/summary.js";
 import { BuildImage } from "../instrumenter/build/image.js";
 import { PlainImage } from "../os/boot/plain-image.js";
-import { System } from "../os/boot/system.js";
 import type { ImageSource } from "../os/kernel/image.js";
+import { type MixedMode, runMixed } from "./mixed.js";
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -40,13 +40,13 @@ export function valgrindMissing(): string | undefined {
   return undefined;
 }
 
-/** Instructions of one `mixed` run from `seed` on the `kind` build (`buildDir` for the instrumented one), with its trace hash. */
-export async function countInstructions(kind: BuildKind, buildDir: string, seed = 1): Promise<{ instructions: number; traceHash: string }> {
+/** Instructions of `mixed` from `seed` on the `kind` build (`buildDir` for the instrumented one), with its trace hash. */
+export async function countInstructions(kind: BuildKind, buildDir: string, seed = 1, mode: MixedMode = "boot"): Promise<{ instructions: number; traceHash: string }> {
   const signals = fs.mkdtempSync(path.join(os.tmpdir(), "proteos-instructions-"));
   try {
     const v8 = ["--predictable", "--predictable-gc-schedule", "--hash-seed=1", "--random-seed=1"];
     const child = spawn("valgrind", ["--tool=callgrind", "--instr-atstart=no", "--cache-sim=no", "--callgrind-out-file=/dev/null",
-      process.execPath, "--expose-gc", ...v8, "--import", "tsx", SELF, kind, buildDir, signals, String(seed)],
+      process.execPath, "--expose-gc", ...v8, "--import", "tsx", SELF, kind, buildDir, signals, String(seed), mode],
     { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -71,35 +71,30 @@ export async function countInstructions(kind: BuildKind, buildDir: string, seed 
   }
 }
 
-async function child(kind: BuildKind, buildDir: string, signals: string, seed: number): Promise<void> {
+async function child(kind: BuildKind, buildDir: string, signals: string, seed: number, mode: MixedMode): Promise<void> {
   const images: Record<BuildKind, ImageSource> = { plain: new PlainImage(), instrumented: new BuildImage(buildDir) };
-  const run = async (image: ImageSource) => {
-    const sys = new System({ seed, initArgv: ["mixed"], image });
-    await sys.runToEnd();
-    const r = workloadReport(sys.consoleOutput, "mixed");
-    if (!r || r.errors !== 0) throw new Error(`mixed did not finish cleanly on the ${image.kind} build`);
-    return sys.kernel.trace.hash;
-  };
   // Warm up on both builds, whichever is counted: the host's heap (the transpiler's
   // leftovers, the kernel's code) is then the same for both, as in the timed benchmark.
-  for (const image of Object.values(images)) await run(image);
-  const gc = (globalThis as { gc?: () => void }).gc!;
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  fs.writeFileSync(path.join(signals, "ready"), "");
-  // Until the parent says counting is on: asleep between looks, so that the wait itself counts for little.
-  const nap = new Int32Array(new SharedArrayBuffer(4));
-  while (!fs.existsSync(path.join(signals, "go"))) Atomics.wait(nap, 0, 0, 20);
-  const hash = await run(images[kind]);
-  process.stdout.write(`trace ${hash}\n`);
+  for (const image of Object.values(images)) await runMixed(image, seed, "boot");
+  const sys = await runMixed(images[kind], seed, mode, async () => {
+    const gc = (globalThis as { gc?: () => void }).gc!;
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    fs.writeFileSync(path.join(signals, "ready"), "");
+    // Until the parent says counting is on: asleep between looks, so that the wait itself counts for little.
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    while (!fs.existsSync(path.join(signals, "go"))) Atomics.wait(nap, 0, 0, 20);
+  });
+  process.stdout.write(`trace ${sys.kernel.trace.hash}\n`);
 }
 
 if (process.argv[1] === SELF) {
-  const [kind, buildDir, signals, seed] = process.argv.slice(2);
-  if ((kind !== "plain" && kind !== "instrumented") || !buildDir || !signals || !Number.isInteger(Number(seed))) {
-    throw new Error("usage: tsx scripts/instructions.ts <plain|instrumented> <buildDir> <signalDir> <seed>");
+  const [kind, buildDir, signals, seed, mode] = process.argv.slice(2);
+  if ((kind !== "plain" && kind !== "instrumented") || !buildDir || !signals || !Number.isInteger(Number(seed))
+    || (mode !== "boot" && mode !== "steady")) {
+    throw new Error("usage: tsx scripts/instructions.ts <plain|instrumented> <buildDir> <signalDir> <seed> <boot|steady>");
   }
-  await child(kind, buildDir, signals, Number(seed));
+  await child(kind, buildDir, signals, Number(seed), mode);
 }
