@@ -5,6 +5,7 @@
  */
 import { TRAP } from "../os/include/ipc.js";
 import { EINVAL } from "../os/include/errno.js";
+import type { ImageSource } from "../os/kernel/image.js";
 import { Realm, type HostTrap } from "../os/kernel/realm.js";
 import { type ProcessView, viewOf } from "./process-view.js";
 import { errorMessage } from "./error-message.js";
@@ -15,6 +16,15 @@ import type { VersionedImage } from "./update/versions.js";
  * loading throws: a syntax error, a module that cannot be found, a top level that throws.
  */
 export function loadProgram(image: VersionedImage, program: string, seed = 1): ProcessView {
+  const { realm, entry } = loadRealm(image, program, seed);
+  return viewOf(program, realm, image.metadata(program), entry);
+}
+
+/**
+ * Load `program` into a realm, as loadProgram does, but make no view of its state: a
+ * user program built plain has none. Returns the realm and the entry's exports.
+ */
+export function loadRealm(image: ImageSource, program: string, seed = 1): { realm: Realm; entry: string; exports: Record<string, unknown> } {
   const entry = image.program(program);
   if (!entry) throw new Error(`no program "${program}" in the ${image.kind} image`);
   let realm: Realm | undefined = undefined;
@@ -30,6 +40,5 @@ export function loadProgram(image: VersionedImage, program: string, seed = 1): P
     }
   };
   realm = new Realm(image, trap, seed, `${program}:standalone`);
-  realm.require(entry);
-  return viewOf(program, realm, image.metadata(program), entry);
+  return { realm, entry, exports: realm.require(entry) as Record<string, unknown> };
 }

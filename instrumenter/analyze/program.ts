@@ -178,22 +178,51 @@ function valueReferencedAliases(checker: ts.TypeChecker, sf: ts.SourceFile): Set
  * `PROGRAMS` in boot/programs.ts without running it.
  */
 export function readProgramTable(osRoot: string): Record<string, string> {
-  const file = path.join(osRoot, "boot", "programs.ts");
-  const sf = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
   const table: Record<string, string> = {};
+  const literal = programsConstant(osRoot, "PROGRAMS");
+  if (!literal || !ts.isObjectLiteralExpression(literal)) throw new Error(`${programsFile(osRoot)}: no object literal PROGRAMS`);
+  for (const prop of literal.properties) {
+    if (ts.isPropertyAssignment(prop) && ts.isStringLiteralLike(prop.initializer)
+      && (ts.isIdentifier(prop.name) || ts.isStringLiteralLike(prop.name))) {
+      table[prop.name.text] = prop.initializer.text;
+    }
+  }
+  return table;
+}
+
+/**
+ * The programs boot/programs.ts lists in the array `USER_PROGRAMS`: ones that run only as
+ * user processes, which live update never replaces (none if there is no such list).
+ */
+export function readUserPrograms(osRoot: string): Set<string> {
+  const literal = programsConstant(osRoot, "USER_PROGRAMS");
+  if (!literal) return new Set();
+  if (!ts.isArrayLiteralExpression(literal) || !literal.elements.every(ts.isStringLiteralLike)) {
+    throw new Error(`${programsFile(osRoot)}: USER_PROGRAMS must be an array of program names, written as string literals`);
+  }
+  const names = literal.elements.map((e) => (e as ts.StringLiteralLike).text);
+  const table = readProgramTable(osRoot);
+  const strangers = names.filter((name) => !Object.hasOwn(table, name));
+  if (strangers.length > 0) throw new Error(`${programsFile(osRoot)}: USER_PROGRAMS names no program ${strangers.map((n) => `"${n}"`).join(", ")}`);
+  return new Set(names);
+}
+
+function programsFile(osRoot: string): string {
+  return path.join(osRoot, "boot", "programs.ts");
+}
+
+/** The initializer of the top-level constant `name` of boot/programs.ts (through `as` and `satisfies`), read without running it. */
+function programsConstant(osRoot: string, name: string): ts.Expression | undefined {
+  const file = programsFile(osRoot);
+  const sf = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
   for (const statement of sf.statements) {
     if (!ts.isVariableStatement(statement)) continue;
     for (const decl of statement.declarationList.declarations) {
-      if (!ts.isIdentifier(decl.name) || decl.name.text !== "PROGRAMS" || !decl.initializer
-        || !ts.isObjectLiteralExpression(decl.initializer)) continue;
-      for (const prop of decl.initializer.properties) {
-        if (ts.isPropertyAssignment(prop) && ts.isStringLiteralLike(prop.initializer)
-          && (ts.isIdentifier(prop.name) || ts.isStringLiteralLike(prop.name))) {
-          table[prop.name.text] = prop.initializer.text;
-        }
-      }
-      return table;
+      if (!ts.isIdentifier(decl.name) || decl.name.text !== name || !decl.initializer) continue;
+      let init = decl.initializer;
+      while (ts.isAsExpression(init) || ts.isSatisfiesExpression(init)) init = init.expression;
+      return init;
     }
   }
-  throw new Error(`${file}: no object literal PROGRAMS`);
+  return undefined;
 }

@@ -17,8 +17,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "../../os/boot/typescript.js";
 import { compareDiagnostics, type Diagnostic } from "../analyze/diagnostics.js";
-import { readProgramTable } from "../analyze/program.js";
-import { instrumentOs, type InstrumentResult } from "../transform/index.js";
+import { readProgramTable, readUserPrograms } from "../analyze/program.js";
+import { instrumentOs, type InstrumentResult, plainModulePath, sourceModulePath } from "../transform/index.js";
 import { relativeModulePath } from "../../os/boot/plain-image.js";
 import {
   MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, type Manifest, type ModuleOutput, type ProgramEntry, mapFile, metadataFile,
@@ -67,6 +67,7 @@ export function buildOs(osRoot: string, outDir: string, opts: BuildOptions = {})
   const root = path.resolve(osRoot);
   const out = path.resolve(outDir);
   const table = readProgramTable(root);
+  const users = readUserPrograms(root);
   const names = Object.keys(table);
   const version = instrumenterVersion();
   const outputs = new OutputCheck(out);
@@ -76,7 +77,8 @@ export function buildOs(osRoot: string, outDir: string, opts: BuildOptions = {})
   /** Program name -> its metadata's size. */
   const reused = new Map<string, number>();
   for (const name of names) {
-    const bytes = previous && reusedMetadataBytes(previous, name, table[name]!, sources, outputs);
+    const entry = users.has(name) ? plainModulePath(table[name]!) : table[name]!;
+    const bytes = previous && reusedMetadataBytes(previous, name, entry, sources, outputs);
     if (bytes !== undefined) reused.set(name, bytes);
   }
   const rebuilt = names.filter((n) => !reused.has(n));
@@ -162,10 +164,10 @@ function previousManifest(out: string, root: string, version: string, outputs: O
 /** The size of a program's metadata if it can be reused from `prev` as it is; undefined if it must be rebuilt. */
 function reusedMetadataBytes(prev: Manifest, name: string, entry: string, sources: SourceHashes, outputs: OutputCheck): number | undefined {
   const p = Object.hasOwn(prev.programs, name) ? prev.programs[name] : undefined;
-  if (!p || p.entry !== entry) return undefined;
+  if (!p || p.entry !== entry) return undefined; // another entry, or built plain where it is not now (or the other way)
   const modulesOk = p.modules.every((m) => {
     const o = prev.modules[m]!;
-    return sources.of(m) === o.sourceHash && outputs.intact(m, o);
+    return sources.of(sourceModulePath(m)) === o.sourceHash && outputs.intact(m, o);
   });
   if (!modulesOk || !p.typeModules.every((m) => sources.of(m) === prev.typeSources[m])) return undefined;
   const metadata = outputs.text(metadataFile(name), p.metadataHash);
@@ -193,13 +195,13 @@ function nextBuild(root: string, version: string, table: Record<string, string>,
   const importsOf = runtimeAndTypeImports(root);
   // Rebuilt programs first: a module they share with a reused one gets this run's output.
   for (const built of result?.programs.values() ?? []) {
-    const entry = table[built.name]!;
+    const entry = built.entry;
     const moduleSet = [entry, ...built.modules.filter((m) => m !== entry).sort()];
     for (const m of moduleSet) {
       const im = result!.modules.get(m)!;
       modules[m] ??= produce(m, im.code, im.map, im.sourceHash);
     }
-    const typeModules = typeOnlyModules(moduleSet, importsOf).filter((m) => sources.of(m) !== undefined);
+    const typeModules = typeOnlyModules(moduleSet.map(sourceModulePath), importsOf).filter((m) => sources.of(m) !== undefined);
     for (const m of typeModules) typeSources[m] = sources.of(m)!;
     const metadata = `${JSON.stringify(built.metadata)}\n`;
     files.set(metadataFile(built.name), metadata);

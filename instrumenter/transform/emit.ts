@@ -15,6 +15,7 @@ import { functionIds } from "./function-ids.js";
 import type { ModulePlan } from "./plan.js";
 import { quiescence } from "./quiescence.js";
 import { RUNTIME_MODULE, runtimeBinding } from "./runtime-binding.js";
+import { RESERVED_PREFIX } from "../analyze/activations.js";
 import { stateAccessors } from "./state-accessors.js";
 
 export interface InstrumentedModule {
@@ -46,6 +47,32 @@ const RUNTIME_FILE = fileURLToPath(new URL("../rt/rt.ts", import.meta.url));
 export function emitModule(plan: ModulePlan, passes: readonly Pass[] = PASSES, after: readonly Pass[] = AFTER_PASSES): InstrumentedModule {
   return compile(plan.path, plan.path, plan.source, [...passes.map((pass) => pass(plan)), runtimeBinding],
     after.map((pass) => pass(plan)));
+}
+
+/**
+ * The directory, among module paths, of the plain copies of modules: a program with no
+ * update point can never be updated live, so it runs the plain build's code (see
+ * ./index.ts). Reserved, like every name starting with `__rt`.
+ */
+export const PLAIN_DIR = `${RESERVED_PREFIX}_plain`;
+
+/** The path of the plain copy of `modulePath`. */
+export function plainModulePath(modulePath: string): string {
+  return `${PLAIN_DIR}/${modulePath}`;
+}
+
+export function isPlainCopy(modulePath: string): boolean {
+  return modulePath.startsWith(`${PLAIN_DIR}/`);
+}
+
+/** The source module a module path was compiled from: itself, or the module a plain copy copies. */
+export function sourceModulePath(modulePath: string): string {
+  return isPlainCopy(modulePath) ? modulePath.slice(PLAIN_DIR.length + 1) : modulePath;
+}
+
+/** The plain copy of a module: compiled as the plain build compiles it. */
+export function emitPlain(modulePath: string, source: string): InstrumentedModule {
+  return compile(plainModulePath(modulePath), modulePath, source, [], []);
 }
 
 /** The runtime module, "proteos:rt", compiled as it is. */

@@ -9,24 +9,32 @@
  *
  * A module several programs load is planned and emitted once: its code is the same
  * for all of them (tags name types by their stable ids).
+ *
+ * A program boot/programs.ts lists in USER_PROGRAMS runs only as a user process, which
+ * live update never replaces: instrumenting it would cost run time and buy nothing. It
+ * runs plain copies of its modules, compiled as the plain build compiles them, under
+ * PLAIN_DIR (`__rt_plain/lib/ipc.ts`), so that a module it shares with a server exists
+ * in both forms. Its metadata is written all the same (an update package describes every
+ * program it changes). One holding an update point is refused: it could be updated.
  */
 import * as path from "node:path";
 import ts from "../../os/boot/typescript.js";
 import { analyzeOs, analyzeProgram, type Diagnostic } from "../analyze/index.js";
 import { compareDiagnostics, relativeToRoot } from "../analyze/diagnostics.js";
-import { analysisContext, createCompilerHost, createProgram, readProgramTable } from "../analyze/program.js";
+import { analysisContext, createCompilerHost, createProgram, readProgramTable, readUserPrograms } from "../analyze/program.js";
 import type { Metadata } from "../metadata/schema.js";
-import { emitModule, emitRuntime, type InstrumentedModule } from "./emit.js";
+import { emitModule, emitPlain, emitRuntime, type InstrumentedModule, plainModulePath } from "./emit.js";
 import { type ModulePlan, planModule } from "./plan.js";
 
 export type { InstrumentedModule } from "./emit.js";
+export { isPlainCopy, PLAIN_DIR, plainModulePath, sourceModulePath } from "./emit.js";
 export { mapStack } from "./stack.js";
 
 export interface InstrumentedProgram {
   name: string;
-  /** Its entry module, relative to the OS root. */
+  /** Its entry module, relative to the OS root (under PLAIN_DIR for a program built plain). */
   entry: string;
-  /** The modules loaded into its process: the entry first, then the others sorted. */
+  /** The modules loaded into its process: the entry first, then the others sorted (plain copies for a program built plain). */
   modules: string[];
   metadata: Metadata;
   /** The analysis's and the passes' diagnostics, sorted; the program is usable only when there are none. */
@@ -49,6 +57,7 @@ export function instrumentOs(osRoot: string, only?: string[]): InstrumentResult 
   const unknown = (only ?? []).filter((name) => !Object.hasOwn(table, name));
   if (unknown.length > 0) throw new Error(`no program ${unknown.map((n) => `"${n}"`).join(", ")} in ${path.join(root, "boot", "programs.ts")}`);
   const chosen = Object.fromEntries(Object.entries(table).filter(([name]) => !only || only.includes(name)));
+  const users = readUserPrograms(root);
   const program = createProgram(Object.values(chosen).map((entry) => path.join(root, entry)));
   const ctx = analysisContext(root, program);
 
@@ -57,17 +66,29 @@ export function instrumentOs(osRoot: string, only?: string[]): InstrumentResult 
   const programs = new Map<string, InstrumentedProgram>();
   for (const [name, analysis] of analyzeOs(root, chosen, { program, allocationSites: true })) {
     const diagnostics = [...analysis.diagnostics];
+    const plain = users.has(name);
+    const held = analysis.metadata.modules.flatMap((m) => m.updatePoints.map((u) => u.function));
+    if (plain && held.length > 0) {
+      throw new Error(`${path.join(root, "boot", "programs.ts")}: USER_PROGRAMS lists "${name}", which holds an update point `
+        + `(${held.join(", ")}): live update could replace it, so it must be instrumented`);
+    }
     for (const { path: modulePath } of analysis.metadata.modules) {
+      const sf = program.getSourceFile(path.join(root, modulePath))!;
+      if (plain) {
+        if (!modules.has(plainModulePath(modulePath))) modules.set(plainModulePath(modulePath), emitPlain(modulePath, sf.text));
+        continue;
+      }
       let plan = plans.get(modulePath);
       if (!plan) {
-        plan = planModule(ctx, program.getSourceFile(path.join(root, modulePath))!, analysis.allocationSites);
+        plan = planModule(ctx, sf, analysis.allocationSites);
         plans.set(modulePath, plan);
         modules.set(modulePath, emitModule(plan));
       }
       diagnostics.push(...plan.diagnostics);
     }
-    const entry = chosen[name]!;
-    const others = analysis.metadata.modules.map((m) => m.path).filter((p) => p !== entry);
+    const copy = plain ? plainModulePath : (m: string) => m;
+    const entry = copy(chosen[name]!);
+    const others = analysis.metadata.modules.map((m) => copy(m.path)).filter((p) => p !== entry);
     programs.set(name, {
       name, entry, modules: analysis.metadata.modules.length > 0 ? [entry, ...others] : [], metadata: analysis.metadata,
       diagnostics: diagnostics.sort(compareDiagnostics),

@@ -8,6 +8,8 @@
  * (Base64 VLQ, source map v3); a decoded map is kept for the next trace.
  */
 
+import { PLAIN_DIR } from "./emit.js";
+
 /** Per generated line (0-based), its segments sorted by column: [generated column, original line, original column], 0-based. */
 type DecodedMap = Array<Array<[number, number, number]>>;
 
@@ -18,13 +20,15 @@ const decodedMaps = new Map<string, DecodedMap>();
 
 /**
  * Rewrite the frames of `stack` whose file `maps` knows (it returns that file's
- * source map v3, as JSON) to original positions; other text is left as it is.
+ * source map v3, as JSON) to original positions; other text is left as it is. A plain
+ * copy of a module (./emit.ts, PLAIN_DIR) runs under a name of its own, so that its map
+ * is not the instrumented module's; a frame of it names the source it was compiled from.
  */
 export function mapStack(stack: string, maps: (file: string) => string | undefined): string {
   return stack.replace(/([^\s()]+):(\d+):(\d+)/g, (frame, file: string, line: string, column: string) => {
     const map = maps(file);
     const original = map === undefined ? undefined : originalPosition(decoded(map), Number(line), Number(column));
-    return original ? `${file}:${original.line}:${original.column}` : frame;
+    return original ? `${file.replace(`/${PLAIN_DIR}/`, "/")}:${original.line}:${original.column}` : frame;
   });
 }
 

@@ -29,3 +29,12 @@ export const PROGRAMS: Record<string, string> = {
   mixed: "user/workloads/mixed.ts",
   nullcall: "user/nullcall.ts",
 };
+
+/**
+ * Programs that only ever run as user processes. Live update replaces system services
+ * (the servers and drivers RS runs), never these, so an instrumented build compiles them
+ * as the plain build does: instrumentation would cost them run time and buy nothing.
+ */
+export const USER_PROGRAMS: readonly string[] = [
+  "init", "sh", "ls", "cat", "echo", "mkdir", "rm", "ps", "kill", "service", "fsstress", "proctree", "dsbench", "mixed", "nullcall",
+];

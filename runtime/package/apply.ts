@@ -23,7 +23,8 @@
 import type * as crypto from "node:crypto";
 import type { Kernel } from "../../os/kernel/kernel.js";
 import { errorMessage } from "../error-message.js";
-import { loadProgram } from "../load.js";
+import { isPlainCopy } from "../../instrumenter/transform/index.js";
+import { loadProgram, loadRealm } from "../load.js";
 import type { Transformers } from "../transfer/transformers.js";
 import {
   type ComponentRequest, formatIssues, type PackageOptions, PackageOptionsSchema, PREDEFINED_STATES, type PredefinedState,
@@ -159,7 +160,9 @@ function loadVersion(pkg: UpdatePackage, label: string, source: string): Package
   const transformersOf = new Map<string, Transformers>();
   for (const c of pkg.manifest.components) {
     try {
-      loadProgram(image, c.program);
+      // A program built plain has no state to view: it is only ever started anew.
+      if (isPlainCopy(c.entry)) loadRealm(image, c.program);
+      else loadProgram(image, c.program);
     } catch (err) {
       throw new PackageError(`${source}: the new version of ${c.program} does not load: ${errorMessage(err)}`);
     }

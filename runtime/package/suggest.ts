@@ -12,7 +12,8 @@
  *   the servers finish what they are doing for each other without new work arriving.
  */
 import type { BuildImage } from "../../instrumenter/build/image.js";
-import { loadProgram } from "../load.js";
+import { sourceModulePath } from "../../instrumenter/transform/index.js";
+import { loadRealm } from "../load.js";
 import type { PackageManifest } from "./format.js";
 
 /** Fill in `manifest.groups` and each component's `state` and `hold`. */
@@ -33,7 +34,8 @@ export function suggest(manifest: PackageManifest, base: BuildImage, target: Bui
   for (const c of manifest.components) {
     const entry = t.programs[c.program]!;
     const deps = [...entry.modules.filter(changedModule), ...entry.typeModules.filter(changedTypes)];
-    for (const mod of deps) {
+    // By source: a plain copy of a module carries the same message format as the module.
+    for (const mod of deps.map(sourceModulePath)) {
       const other = firstUser.get(mod);
       if (other === undefined) firstUser.set(mod, c.program);
       else parent.set(root(c.program), root(other));
@@ -61,5 +63,5 @@ export function suggest(manifest: PackageManifest, base: BuildImage, target: Bui
  * not what a module exports).
  */
 function declaresProtocolFree(base: BuildImage, program: string): boolean {
-  return typeof loadProgram(base, program).entryExports.protocolFree === "function";
+  return typeof loadRealm(base, program).exports.protocolFree === "function";
 }

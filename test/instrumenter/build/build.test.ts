@@ -14,6 +14,7 @@ import { workloadReport } from "../../../cli/summary.js";
 import { buildOs, type BuildReport } from "../../../instrumenter/build/build.js";
 import { BuildImage } from "../../../instrumenter/build/image.js";
 import { MANIFEST_FILE, moduleFile, readManifest } from "../../../instrumenter/build/manifest.js";
+import { isPlainCopy, sourceModulePath } from "../../../instrumenter/transform/index.js";
 import { PlainImage } from "../../../os/boot/plain-image.js";
 import { System } from "../../../os/boot/system.js";
 import type { ImageSource } from "../../../os/kernel/image.js";
@@ -39,9 +40,15 @@ function edit(modulePath: string, change: (text: string) => string): void {
 }
 
 /** The programs whose module set or type-only imports (in the current manifest) hold `modulePath`. */
+/** Programs whose code (instrumented or plain) or types come from the source `modulePath`. */
 function programsHolding(modulePath: string): string[] {
   return Object.entries(readManifest(out).programs)
-    .filter(([, p]) => p.modules.includes(modulePath) || p.typeModules.includes(modulePath)).map(([name]) => name);
+    .filter(([, p]) => p.modules.map(sourceModulePath).includes(modulePath) || p.typeModules.includes(modulePath)).map(([name]) => name);
+}
+
+/** The modules of the build compiled from the source `modulePath`: itself, its plain copy, or both. */
+function copiesOf(modulePath: string): string[] {
+  return Object.keys(readManifest(out).modules).filter((m) => sourceModulePath(m) === modulePath);
 }
 
 /** Apply `damage` to a copy of the build and return what opening it throws. */
@@ -69,7 +76,9 @@ let programs: string[];
 beforeAll(() => {
   fs.cpSync(path.join(REPO, "os"), osRoot, { recursive: true });
   fs.copyFileSync(CRASH_SOURCE, path.join(osRoot, "user/throws.ts"));
-  edit("boot/programs.ts", (t) => t.replace("export const PROGRAMS: Record<string, string> = {", "$&\n  throws: \"user/throws.ts\","));
+  // The same module as a service (instrumented) and as a user program (its plain copy).
+  edit("boot/programs.ts", (t) => t.replace("export const PROGRAMS: Record<string, string> = {",
+    "$&\n  throws: \"user/throws.ts\",\n  throwsplain: \"user/throws.ts\",").replace('"nullcall",', '"nullcall", "throwsplain",'));
   cold = buildOs(osRoot, out);
   programs = cold.rebuilt;
 });
@@ -121,13 +130,31 @@ describe("the instrumented build", () => {
     expect(instrumented.hash).toBe(plain.hash);
   });
 
-  it("reports a crash in instrumented code at the original .ts file and line", async () => {
+  it("reports a crash at the original .ts file and line, in instrumented code and in a plain copy", async () => {
     const crashLine = fs.readFileSync(CRASH_SOURCE, "utf8").split("\n").findIndex((l) => l.includes("the crash line")) + 1;
-    const sys = new System({ seed: 1, initArgv: ["throws"], image: new BuildImage(out) });
-    await sys.runToEnd();
-    const report = sys.consoleOutput.split("\n").find((l) => l.startsWith("kernel: process throws"));
-    expect(report, sys.consoleOutput.slice(-2000)).toContain("crashed: Error: thrown on purpose");
-    expect(report).toContain(`at main (${path.join(osRoot, "user/throws.ts")}:${crashLine}:`);
+    const m = readManifest(out);
+    expect([m.programs.throws!.entry, m.programs.throwsplain!.entry]).toEqual(["user/throws.ts", "__rt_plain/user/throws.ts"]);
+    for (const program of ["throws", "throwsplain"]) {
+      const sys = new System({ seed: 1, initArgv: [program], image: new BuildImage(out) });
+      await sys.runToEnd();
+      const report = sys.consoleOutput.split("\n").find((l) => l.startsWith(`kernel: process ${program} `));
+      expect(report, sys.consoleOutput.slice(-2000)).toContain("crashed: Error: thrown on purpose");
+      expect(report).toContain(`at main (${path.join(osRoot, "user/throws.ts")}:${crashLine}:`);
+    }
+  });
+
+  it("builds the user programs plain, sharing no code with the services", () => {
+    const m = readManifest(out);
+    for (const [name, p] of Object.entries(m.programs)) {
+      const plain = ["throwsplain", "init", "sh", "ls", "mixed", "fsstress"].includes(name);
+      if (plain || ["pm", "vfs", "mfs", "ds", "rs", "blk", "tty", "throws"].includes(name)) {
+        expect(p.modules.every(isPlainCopy), name).toBe(plain);
+      }
+    }
+    for (const file of ["modules/__rt_plain/lib/ipc.js", "modules/lib/ipc.js", "programs/init/metadata.json"]) {
+      expect(fs.existsSync(path.join(out, file)), file).toBe(true);
+    }
+    expect(fs.readFileSync(path.join(out, "modules/__rt_plain/lib/ipc.js"), "utf8")).not.toContain("__rt");
   });
 
   it("is refused by BuildImage when a module, map or metadata file was modified, naming it", () => {
@@ -177,7 +204,7 @@ describe("incremental builds", () => {
       const r = buildOs(osRoot, out);
       expect(r.rebuilt, modulePath).toEqual(expected);
       expect(r.reused).toEqual(programs.filter((n) => !expected.includes(n)));
-      expect(r.modulesWritten).toEqual([modulePath]); // the others' code and maps are the same as before
+      expect(r.modulesWritten).toEqual(copiesOf(modulePath)); // the others' code and maps are the same as before
     }
   });
 
@@ -202,6 +229,26 @@ describe("incremental builds", () => {
     expect(r.rebuilt).toEqual(programsHolding(target));
     expect(r.modulesWritten).toEqual([target]);
     expect(() => new BuildImage(out)).not.toThrow();
+  });
+
+  it("rebuild a program moved into or out of USER_PROGRAMS, and refuse a list naming a stranger or a service", () => {
+    const original = fs.readFileSync(path.join(osRoot, "boot/programs.ts"), "utf8");
+    try {
+      edit("boot/programs.ts", (t) => t.replace('"echo", ', ""));
+      let r = buildOs(osRoot, out);
+      expect(r.rebuilt).toEqual(["echo"]);
+      expect(readManifest(out).programs.echo!.entry).toBe("user/bin/echo.ts");
+      edit("boot/programs.ts", (t) => t.replace('"cat", ', '"cat", "echo", "nosuch", '));
+      expect(() => buildOs(osRoot, out)).toThrow(/boot\/programs\.ts: USER_PROGRAMS names no program "nosuch"/);
+      edit("boot/programs.ts", (t) => t.replace('"nosuch", ', '"ds", '));
+      expect(() => buildOs(osRoot, out)).toThrow(/USER_PROGRAMS lists "ds", which holds an update point \(servers\/ds\/main\.ts#main\)/);
+      fs.writeFileSync(path.join(osRoot, "boot/programs.ts"), original);
+      r = buildOs(osRoot, out);
+      expect(r.rebuilt).toEqual(["echo"]);
+      expect(readManifest(out).programs.echo!.entry).toBe("__rt_plain/user/bin/echo.ts");
+    } finally {
+      fs.writeFileSync(path.join(osRoot, "boot/programs.ts"), original);
+    }
   });
 
   it("fail with every diagnostic (once, though a module is in several programs), and leave the previous build current", () => {

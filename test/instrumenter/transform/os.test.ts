@@ -10,9 +10,11 @@ import * as vm from "node:vm";
 import ts from "../../../os/boot/typescript.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseMetadata } from "../../../instrumenter/metadata/schema.js";
-import { type InstrumentResult, instrumentOs, instrumentSource } from "../../../instrumenter/transform/index.js";
+import {
+  type InstrumentResult, instrumentOs, instrumentSource, isPlainCopy, plainModulePath, sourceModulePath,
+} from "../../../instrumenter/transform/index.js";
 import { RT } from "../../../instrumenter/transform/runtime-binding.js";
-import { OS_ROOT } from "../../../os/boot/plain-image.js";
+import { OS_ROOT, PlainImage } from "../../../os/boot/plain-image.js";
 import { PROGRAMS } from "../../../os/boot/programs.js";
 import { System } from "../../../os/boot/system.js";
 import { MemoryImage } from "./memory-image.js";
@@ -39,16 +41,38 @@ describe("the instrumented OS", () => {
     expect([...result.programs.keys()]).toEqual(Object.keys(PROGRAMS));
     for (const program of result.programs.values()) {
       expect(program.diagnostics, program.name).toEqual([]);
-      expect(program.modules[0]).toBe(PROGRAMS[program.name]);
-      expect([...program.modules].sort()).toEqual(program.metadata.modules.map((m) => m.path));
+      expect(sourceModulePath(program.modules[0]!)).toBe(PROGRAMS[program.name]);
+      expect(program.modules.map(sourceModulePath).sort()).toEqual(program.metadata.modules.map((m) => m.path));
       expect(() => parseMetadata(JSON.parse(JSON.stringify(program.metadata)))).not.toThrow();
       for (const m of program.modules) expect(result.modules.has(m), m).toBe(true);
     }
   });
 
+  it("instruments the programs with an update point, and builds the others plain", () => {
+    const instrumented = [...result.programs.values()].filter((p) => !isPlainCopy(p.entry)).map((p) => p.name);
+    expect(instrumented).toEqual(["pm", "vfs", "mfs", "ds", "rs", "blk", "tty"]);
+    const plain = new PlainImage();
+    for (const program of result.programs.values()) {
+      const updatePoints = program.metadata.modules.flatMap((m) => m.updatePoints);
+      expect(program.modules.every(isPlainCopy), program.name).toBe(updatePoints.length === 0);
+      expect(program.modules.some(isPlainCopy), program.name).toBe(updatePoints.length === 0);
+    }
+    // A plain copy is the plain build's code: nothing of the runtime in it.
+    let copies = 0;
+    for (const mod of result.modules.values()) {
+      if (!isPlainCopy(mod.path)) continue;
+      copies++;
+      expect(mod.code, mod.path).not.toContain(RT);
+      expect(mod.code.trim(), mod.path).toBe(plain.load(sourceModulePath(mod.path)).code.replace(/\/\/# sourceMappingURL=\S*\s*$/, "").trim());
+    }
+    // A module both kinds of program load exists in both forms.
+    expect(result.modules.has("lib/ipc.ts") && result.modules.has(plainModulePath("lib/ipc.ts"))).toBe(true);
+    expect(copies).toBeGreaterThan(20);
+  });
+
   it("emits modules that compile as the realm runs them, with source maps and source hashes", () => {
     const sha256 = new Map([...result.programs.values()].flatMap((p) => p.metadata.modules.map((m) => [m.path, m.sha256])));
-    for (const mod of result.modules.values()) expect(mod.sourceHash, mod.path).toBe(sha256.get(mod.path));
+    for (const mod of result.modules.values()) expect(mod.sourceHash, mod.path).toBe(sha256.get(sourceModulePath(mod.path)));
     for (const mod of [result.runtime, ...result.modules.values()]) {
       expect(() => new vm.Script(`(function (exports, require, module) {${mod.code}\n})`, { filename: mod.path }), mod.path)
         .not.toThrow();
@@ -73,7 +97,7 @@ describe("the instrumented OS", () => {
   });
 
   it("emits a shared module the same for any program (instrumentSource agrees with instrumentOs)", () => {
-    for (const m of ["lib/ipc.ts", "servers/mfs/state.ts", "lib/fs.ts"]) {
+    for (const m of ["lib/ipc.ts", "servers/mfs/state.ts", "servers/vfs/filp.ts"]) {
       const file = path.join(OS_ROOT, m);
       expect(instrumentSource(file, fs.readFileSync(file, "utf8"), OS_ROOT)).toEqual(result.modules.get(m));
     }

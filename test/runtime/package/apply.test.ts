@@ -39,7 +39,7 @@ const V2_EDITS = {
   "servers/ds/main.ts": replace("export async function main(): Promise<void> {",
     "export function protocolFree(): boolean {\n  return true;\n}\n\nexport async function main(): Promise<void> {"),
   // A user program gone: listed as removed, not a component.
-  "boot/programs.ts": replace('  nullcall: "user/nullcall.ts",\n', ""),
+  "boot/programs.ts": (text: string) => replace(', "nullcall"', "")(replace('  nullcall: "user/nullcall.ts",\n', "")(text)),
 };
 
 let base: BuildImage;
