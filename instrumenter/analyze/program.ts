@@ -193,15 +193,15 @@ export function readProgramTable(osRoot: string): Record<string, string> {
 /**
  * The programs boot/programs.ts lists in the array `USER_PROGRAMS`: ones that run only as
  * user processes, which live update never replaces (none if there is no such list).
+ * `table`: the tree's program table, which must hold every one.
  */
-export function readUserPrograms(osRoot: string): Set<string> {
+export function readUserPrograms(osRoot: string, table: Record<string, string>): Set<string> {
   const literal = programsConstant(osRoot, "USER_PROGRAMS");
   if (!literal) return new Set();
   if (!ts.isArrayLiteralExpression(literal) || !literal.elements.every(ts.isStringLiteralLike)) {
     throw new Error(`${programsFile(osRoot)}: USER_PROGRAMS must be an array of program names, written as string literals`);
   }
   const names = literal.elements.map((e) => (e as ts.StringLiteralLike).text);
-  const table = readProgramTable(osRoot);
   const strangers = names.filter((name) => !Object.hasOwn(table, name));
   if (strangers.length > 0) throw new Error(`${programsFile(osRoot)}: USER_PROGRAMS names no program ${strangers.map((n) => `"${n}"`).join(", ")}`);
   return new Set(names);

@@ -61,6 +61,7 @@ export function plainModulePath(modulePath: string): string {
   return `${PLAIN_DIR}/${modulePath}`;
 }
 
+/** Whether `modulePath` names a plain copy. */
 export function isPlainCopy(modulePath: string): boolean {
   return modulePath.startsWith(`${PLAIN_DIR}/`);
 }

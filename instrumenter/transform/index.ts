@@ -57,7 +57,7 @@ export function instrumentOs(osRoot: string, only?: string[]): InstrumentResult 
   const unknown = (only ?? []).filter((name) => !Object.hasOwn(table, name));
   if (unknown.length > 0) throw new Error(`no program ${unknown.map((n) => `"${n}"`).join(", ")} in ${path.join(root, "boot", "programs.ts")}`);
   const chosen = Object.fromEntries(Object.entries(table).filter(([name]) => !only || only.includes(name)));
-  const users = readUserPrograms(root);
+  const users = readUserPrograms(root, table);
   const program = createProgram(Object.values(chosen).map((entry) => path.join(root, entry)));
   const ctx = analysisContext(root, program);
 
