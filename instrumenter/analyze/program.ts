@@ -207,7 +207,8 @@ export function readUserPrograms(osRoot: string, table: Record<string, string>):
   return new Set(names);
 }
 
-function programsFile(osRoot: string): string {
+/** The file of an OS tree's program table. */
+export function programsFile(osRoot: string): string {
   return path.join(osRoot, "boot", "programs.ts");
 }
 

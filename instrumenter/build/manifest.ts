@@ -6,8 +6,8 @@
  * Layout of a build directory:
  *   manifest.json                        this file
  *   modules/<path without .ts>.js        a module's instrumented code (CommonJS body), shared by programs
- *   modules/__rt_plain/<path…>.js        a module's plain code, for the programs built plain (no update
- *                                        point; ../transform/index.ts): module path "__rt_plain/<path>"
+ *   modules/__rt_plain/<path…>.js        a module's plain code, for the user programs (USER_PROGRAMS in
+ *                                        boot/programs.ts; ../transform/index.ts): module path "__rt_plain/<path>"
  *   modules/<path without .ts>.js.map    its source map (v3) back to the .ts source
  *   modules/proteos%3Art.js(.map)        the instrumentation runtime, module "proteos:rt"
  *   programs/<name>/metadata.json        a program's state metadata (../metadata/schema.ts)

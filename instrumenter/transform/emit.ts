@@ -50,9 +50,9 @@ export function emitModule(plan: ModulePlan, passes: readonly Pass[] = PASSES, a
 }
 
 /**
- * The directory, among module paths, of the plain copies of modules: a program with no
- * update point can never be updated live, so it runs the plain build's code (see
- * ./index.ts). Reserved, like every name starting with `__rt`.
+ * The directory, among module paths, of the plain copies of modules: a user program is
+ * never updated live, so it runs the plain build's code (see ./index.ts). Reserved, like
+ * every name starting with `__rt`.
  */
 export const PLAIN_DIR = `${RESERVED_PREFIX}_plain`;
 

@@ -21,7 +21,7 @@ import * as path from "node:path";
 import ts from "../../os/boot/typescript.js";
 import { analyzeOs, analyzeProgram, type Diagnostic } from "../analyze/index.js";
 import { compareDiagnostics, relativeToRoot } from "../analyze/diagnostics.js";
-import { analysisContext, createCompilerHost, createProgram, readProgramTable, readUserPrograms } from "../analyze/program.js";
+import { analysisContext, createCompilerHost, createProgram, programsFile, readProgramTable, readUserPrograms } from "../analyze/program.js";
 import type { Metadata } from "../metadata/schema.js";
 import { emitModule, emitPlain, emitRuntime, type InstrumentedModule, plainModulePath } from "./emit.js";
 import { type ModulePlan, planModule } from "./plan.js";
@@ -55,7 +55,7 @@ export function instrumentOs(osRoot: string, only?: string[]): InstrumentResult 
   const root = path.resolve(osRoot);
   const table = readProgramTable(root);
   const unknown = (only ?? []).filter((name) => !Object.hasOwn(table, name));
-  if (unknown.length > 0) throw new Error(`no program ${unknown.map((n) => `"${n}"`).join(", ")} in ${path.join(root, "boot", "programs.ts")}`);
+  if (unknown.length > 0) throw new Error(`no program ${unknown.map((n) => `"${n}"`).join(", ")} in ${programsFile(root)}`);
   const chosen = Object.fromEntries(Object.entries(table).filter(([name]) => !only || only.includes(name)));
   const users = readUserPrograms(root, table);
   const program = createProgram(Object.values(chosen).map((entry) => path.join(root, entry)));
@@ -69,7 +69,7 @@ export function instrumentOs(osRoot: string, only?: string[]): InstrumentResult 
     const plain = users.has(name);
     const held = analysis.metadata.modules.flatMap((m) => m.updatePoints.map((u) => u.function));
     if (plain && held.length > 0) {
-      throw new Error(`${path.join(root, "boot", "programs.ts")}: USER_PROGRAMS lists "${name}", which holds an update point `
+      throw new Error(`${programsFile(root)}: USER_PROGRAMS lists "${name}", which holds an update point `
         + `(${held.join(", ")}): live update could replace it, so it must be instrumented`);
     }
     for (const { path: modulePath } of analysis.metadata.modules) {
