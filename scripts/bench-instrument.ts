@@ -7,7 +7,9 @@
  * after forced GCs: the npm script runs node with --expose-gc), metadata size per
  * program, and the time of a cold build (fresh build directory) and a warm one (nothing
  * changed) of the whole OS. Each figure is the median of several runs; the run-time
- * ratio is the median of the ratios of rounds (each round runs both builds).
+ * ratio is the median of the ratios of rounds (each round runs both builds), printed
+ * with the middle half of those ratios (first to third quartile): on a shared machine
+ * one reading of wall time is good to a few percent at best, and this says how many.
  *
  * Each round also times `mixed` in steady state (./mixed.ts): runs 2 to 4 of a booted
  * system's shell, the servers warm, as an always-on system runs; the from-boot run
@@ -37,7 +39,7 @@ import type { System } from "../os/boot/system.js";
 import type { ImageSource } from "../os/kernel/image.js";
 import { countInstructions, valgrindMissing } from "./instructions.js";
 import { type MixedMode, runMixed, STEADY_RUNS } from "./mixed.js";
-import { median, timed } from "./stats.js";
+import { median, quantile, timed } from "./stats.js";
 
 const args = process.argv.slice(2);
 const singleThreaded = args.includes("--single-threaded");
@@ -145,11 +147,16 @@ try {
   const steadyMs = { plain: median(steady.plain.map((r) => r.ms)), instrumented: median(steady.instrumented.map((r) => r.ms)) };
   // The median of each round's ratio: a round runs both builds back to back, so a
   // slow stretch of the machine weighs on both sides of a ratio, not on one median.
-  const roundRatio = (of: typeof runs) => Number(median(of.plain.map((p, i) => of.instrumented[i]!.ms / p.ms)).toFixed(3));
+  const roundRatios = (of: typeof runs) => of.plain.map((p, i) => of.instrumented[i]!.ms / p.ms);
+  const roundRatio = (of: typeof runs) => Number(median(roundRatios(of)).toFixed(3));
+  // The middle half of the rounds' ratios: how far one reading of this machine can be trusted.
+  const spread = (of: typeof runs) => [0.25, 0.75].map((q) => Number(quantile(roundRatios(of), q).toFixed(3)));
   const heapBytes = { plain: median(runs.plain.map((r) => r.heapBytes)), instrumented: median(runs.instrumented.map((r) => r.heapBytes)) };
   const result = {
     runtimeRatio: roundRatio(runs),
     steadyRuntimeRatio: roundRatio(steady),
+    runtimeRatioSpread: spread(runs),
+    steadyRuntimeRatioSpread: spread(steady),
     heapRatio: Number((heapBytes.instrumented / heapBytes.plain).toFixed(3)),
     metadataBytes,
     coldBuildMs: Math.round(median(cold)),
@@ -172,11 +179,12 @@ try {
     process.stdout.write(JSON.stringify(result) + "\n");
   } else {
     const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
-    const rows: Array<[string, string, string, string]> = [
-      ["", "plain", "instrumented", "ratio"],
-      ["mixed run time, from boot", `${result.runMs.plain} ms`, `${result.runMs.instrumented} ms`, `${result.runtimeRatio}`],
+    const rows: Array<[string, string, string, string, string?]> = [
+      ["", "plain", "instrumented", "ratio", "middle half of rounds"],
+      ["mixed run time, from boot", `${result.runMs.plain} ms`, `${result.runMs.instrumented} ms`, `${result.runtimeRatio}`,
+        result.runtimeRatioSpread.join(" - ")],
       [`mixed run time, steady (runs 2-${1 + STEADY_RUNS})`, `${result.steadyRunMs.plain} ms`, `${result.steadyRunMs.instrumented} ms`,
-        `${result.steadyRuntimeRatio}`],
+        `${result.steadyRuntimeRatio}`, result.steadyRuntimeRatioSpread.join(" - ")],
       ["heap after mixed", mib(result.heapBytes.plain), mib(result.heapBytes.instrumented), `${result.heapRatio}`],
     ];
     if (result.instructions) {
@@ -188,7 +196,7 @@ try {
     const v8Mode = singleThreaded ? ", V8 single-threaded: main-thread work only" : "";
     const out = [`proteos-ts instrumentation benchmark (median of ${RUNS} runs${v8Mode}; goal: run time ratio <= 1.05)`, ""];
     const label = Math.max(...rows.map((r) => r[0].length)) + 1;
-    for (const r of rows) out.push(`${r[0].padEnd(label)} ${r[1].padStart(10)} ${r[2].padStart(13)} ${r[3].padStart(7)}`);
+    for (const r of rows) out.push(`${r[0].padEnd(label)} ${r[1].padStart(10)} ${r[2].padStart(13)} ${r[3].padStart(7)}${r[4] ? `  ${r[4]}` : ""}`.trimEnd());
     if (result.instructions) {
       const which = SEEDS.length === 1 ? "one run each" : `one run each from seeds ${SEEDS.join(", ")}, summed`;
       out.push(`(instructions: ${which}, counted by valgrind under V8's --predictable: compiles and GC on the main thread)`);

@@ -2,10 +2,16 @@
 
 /** The median (for an even count, the mean of the two middle values). */
 export function median(xs: readonly number[]): number {
-  if (xs.length === 0) throw new Error("median of no values");
+  return quantile(xs, 0.5);
+}
+
+/** The q-quantile (0 <= q <= 1), interpolated linearly between the two nearest values. */
+export function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) throw new Error("quantile of no values");
   const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return lo === at ? s[lo]! : s[lo]! + (s[lo + 1]! - s[lo]!) * (at - lo);
 }
 
 /** Run `f` once; its value and wall milliseconds. */
