@@ -8,6 +8,7 @@ export function median(xs: readonly number[]): number {
 /** The q-quantile (0 <= q <= 1), interpolated linearly between the two nearest values. */
 export function quantile(xs: readonly number[], q: number): number {
   if (xs.length === 0) throw new Error("quantile of no values");
+  if (!(q >= 0 && q <= 1)) throw new Error(`quantile: q must be in [0, 1], got ${q}`);
   const s = [...xs].sort((a, b) => a - b);
   const at = (s.length - 1) * q;
   const lo = Math.floor(at);

@@ -17,8 +17,10 @@ describe("benchmark statistics", () => {
     expect(xs).toEqual([1.2, 1.0, 1.1, 1.4, 1.3]); // not sorted in place
   });
 
-  it("refuses an empty sample", () => {
+  it("refuses an empty sample and a q outside [0, 1]", () => {
     expect(() => median([])).toThrow(/no values/);
     expect(() => quantile([], 0.5)).toThrow(/no values/);
+    expect(() => quantile([1, 2], 1.5)).toThrow(/q must be in \[0, 1\], got 1.5/);
+    expect(() => quantile([1, 2], Number.NaN)).toThrow(/got NaN/);
   });
 });
