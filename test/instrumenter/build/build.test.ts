@@ -39,7 +39,6 @@ function edit(modulePath: string, change: (text: string) => string): void {
   fs.writeFileSync(file, change(fs.readFileSync(file, "utf8")));
 }
 
-/** The programs whose module set or type-only imports (in the current manifest) hold `modulePath`. */
 /** Programs whose code (instrumented or plain) or types come from the source `modulePath`. */
 function programsHolding(modulePath: string): string[] {
   return Object.entries(readManifest(out).programs)
