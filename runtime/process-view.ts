@@ -23,7 +23,6 @@ export interface Rt {
   functionById(id: string): ((...args: never[]) => unknown) | undefined;
   atUpdatePoint(): boolean;
   inFlight(): number;
-  requestFree(): boolean;
 }
 
 /** The realm's constructors and prototypes: values built with them belong to the realm. */

@@ -1,6 +1,6 @@
 /**
- * Update points: the head of every event loop, where a process waits for its next
- * request with none half handled on the loop's stack.
+ * Update points: the head of every event loop the program's entry runs, where a
+ * process waits for its next request with none half handled.
  *
  * An event loop is a loop that its condition never ends (`for (;;)`, `for (; true;)`,
  * `while (true)`, `do … while (true)`) whose first statement awaits, before anything
@@ -9,13 +9,20 @@
  * await receive(); …`). The update point is that awaited call. A `receive` awaited
  * anywhere else (a handler waiting for a reply or an interrupt) is not one: work is in
  * progress there.
+ *
+ * The loop must be in an entry function: an exported function declaration that the
+ * program never names (the kernel calls it; the string of its name counts as naming
+ * it, for `exports[name]()`). A loop in a function the program calls (a driver's wait
+ * for its interrupt, a `serve()` that `main` awaits) waits inside its caller's work: a
+ * process parked there is not request-free, and nothing else tells the runtime so.
+ * Methods and closures are never entries: who calls them cannot be known.
  */
 import ts from "../../os/boot/typescript.js";
-import { type AnalysisContext, modulePathOf } from "./program.js";
-import { skipWrappers } from "./syntax.js";
+import { type AnalysisContext, isInOsTree, modulePathOf } from "./program.js";
+import { hasModifier, skipWrappers } from "./syntax.js";
 
 /** The module whose `receive` starts an event loop's iteration. */
-const IPC_MODULE = "lib/ipc.ts";
+export const IPC_MODULE = "lib/ipc.ts";
 
 export interface LocatedUpdatePoint {
   /** The awaited `receive(…)` call. */
@@ -26,6 +33,11 @@ export interface LocatedUpdatePoint {
 
 /** Every update point of `sf`, in source order. */
 export function findUpdatePoints(ctx: AnalysisContext, sf: ts.SourceFile): LocatedUpdatePoint[] {
+  return findEventLoops(ctx, sf).filter((p) => isEntry(ctx, p.holder));
+}
+
+/** Every event loop of `sf` with its awaited `receive`, whatever function holds it. */
+function findEventLoops(ctx: AnalysisContext, sf: ts.SourceFile): LocatedUpdatePoint[] {
   const found: LocatedUpdatePoint[] = [];
   const visit = (node: ts.Node): void => {
     const body = endlessLoopBody(node);
@@ -66,4 +78,38 @@ function isIpcReceive(ctx: AnalysisContext, callee: ts.Expression): boolean {
   if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = ctx.checker.getAliasedSymbol(symbol);
   const decl = symbol?.valueDeclaration;
   return symbol?.name === "receive" && decl !== undefined && modulePathOf(ctx, decl.getSourceFile()) === IPC_MODULE;
+}
+
+/** An exported function declaration that no module of the analysed program names (see above). */
+function isEntry(ctx: AnalysisContext, holder: ts.SignatureDeclaration): boolean {
+  if (!ts.isFunctionDeclaration(holder) || !holder.name || !hasModifier(holder, ts.SyntaxKind.ExportKeyword)) return false;
+  const symbol = ctx.checker.getSymbolAtLocation(holder.name);
+  return !namesOf(ctx).get(holder.name.text)?.some((node) => {
+    if (node === holder.name) return false;
+    if (ts.isStringLiteral(node)) return true;
+    // `export { main }` and `export { main } from "./main.js"` pass it on under its name: no call.
+    if (ts.isExportSpecifier(node.parent) && !node.parent.propertyName) return false;
+    let named = ctx.checker.getSymbolAtLocation(node);
+    if (named && named.flags & ts.SymbolFlags.Alias) named = ctx.checker.getAliasedSymbol(named);
+    return named === symbol;
+  });
+}
+
+const namesByAnalysis = new WeakMap<AnalysisContext, Map<string, Array<ts.Identifier | ts.StringLiteral>>>();
+
+/** Every identifier and string literal of the program's OS modules, by its text (once per analysis). */
+function namesOf(ctx: AnalysisContext): Map<string, Array<ts.Identifier | ts.StringLiteral>> {
+  let names = namesByAnalysis.get(ctx);
+  if (names) return names;
+  namesByAnalysis.set(ctx, (names = new Map()));
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) || ts.isStringLiteral(node)) {
+      let list = names!.get(node.text);
+      if (!list) names!.set(node.text, (list = []));
+      list.push(node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const sf of ctx.program.getSourceFiles()) if (isInOsTree(ctx, sf.fileName)) visit(sf);
+  return names;
 }

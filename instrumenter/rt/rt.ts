@@ -12,7 +12,7 @@
  * Called by instrumented code (see instrumenter/README.md for what each pass emits):
  *   TYPE, tag(value, type)          allocation-site tags
  *   updatePoint(received)           an event loop waits at its update point
- *   counts.activations++, --        an async function's body starts / ends
+ *   promise(executor)               `new Promise(executor)` of the program: pending until settled
  *   registerState(module, () => ({ get, set }))
  *                                   accessors of a module's variables
  *   registerFunctions(module, () => declared, classes, initialized?)
@@ -21,7 +21,7 @@
  *                                   one created inside a variable's initializer
  * Asked by the host-side live-update runtime:
  *   modules(), accessors(module), typeOf(value), functionId(fn), functionById(id),
- *   atUpdatePoint(), inFlight(), requestFree()
+ *   atUpdatePoint(), inFlight()
  */
 
 /** The key of an allocation-site tag: the tagged object's type id (Symbol.for: the same in every realm). */
@@ -48,14 +48,8 @@ const functionOfId = new Map<string, AnyFunction>();
 const classOf = new Map<AnyFunction, string>();
 /** Update points whose `receive` has not settled. */
 let parked = 0;
-/**
- * `activations`: async function activations whose body has not completed. Instrumented
- * code counts them itself, `__rt.counts.activations++` on entry and `--` in a `finally`:
- * there are tens of thousands per run, mostly in cold code, where a property update
- * costs less than a call. In an object, because a bundler hands instrumented code this
- * module as a namespace, whose exports cannot be assigned.
- */
-export const counts = { activations: 0 };
+/** Promises the program made (`new Promise`) that have not settled: someone may be waiting on each. */
+let pendingPromises = 0;
 
 // ---- called by instrumented code
 
@@ -81,6 +75,37 @@ export function updatePoint<T>(received: T): T {
     then.call(received, unpark, unpark);
   }
   return received;
+}
+
+/**
+ * `new Promise(executor)` written in the program: the same promise, counted pending
+ * until the program resolves or rejects it (or the executor throws). Only the resolving
+ * functions the executor receives are wrapped: no reaction is added to the promise, so a
+ * rejection nobody handles is still reported as the process's crash.
+ */
+export function promise<T>(executor: (resolve: (value: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void): Promise<T> {
+  let open = true;
+  pendingPromises++;
+  const settled = (): void => {
+    if (open) {
+      open = false;
+      pendingPromises--;
+    }
+  };
+  return new Promise<T>((resolve, reject) => {
+    try {
+      executor((value) => {
+        settled();
+        resolve(value);
+      }, (reason) => {
+        settled();
+        reject(reason);
+      });
+    } catch (err) {
+      settled();
+      throw err;
+    }
+  });
 }
 
 /** `accessors` builds the module's getters and setters (once, when asked for). */
@@ -165,12 +190,12 @@ export function atUpdatePoint(): boolean {
   return parked > 0;
 }
 
-/** Async function activations in progress (handlers half done, waiting on replies, …). */
+/**
+ * Promises the program made that are still pending: code waiting on one resumes only
+ * when the program settles it. What the process waits on from the kernel (replies,
+ * sends) the kernel knows; with none of either and parked at its update point, no
+ * request is half handled (runtime/update/in-flight.ts).
+ */
 export function inFlight(): number {
-  return counts.activations;
-}
-
-/** At an update point with no request half handled. */
-export function requestFree(): boolean {
-  return parked > 0 && counts.activations === 0;
+  return pendingPromises;
 }

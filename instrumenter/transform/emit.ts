@@ -10,12 +10,10 @@ import * as fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import ts from "../../os/boot/typescript.js";
 import { allocTags } from "./alloc-tags.js";
-import { directCalls } from "./direct-calls.js";
 import { functionIds } from "./function-ids.js";
 import type { ModulePlan } from "./plan.js";
 import { quiescence } from "./quiescence.js";
-import { RUNTIME_MODULE, runtimeBinding } from "./runtime-binding.js";
-import { RESERVED_PREFIX } from "../analyze/activations.js";
+import { RESERVED_PREFIX, RUNTIME_MODULE, runtimeBinding } from "./runtime-binding.js";
 import { stateAccessors } from "./state-accessors.js";
 
 export interface InstrumentedModule {
@@ -32,9 +30,8 @@ export interface InstrumentedModule {
 /** One concern's rewriting of a module, by its plan. */
 export type Pass = (plan: ModulePlan) => ts.TransformerFactory<ts.SourceFile>;
 
-/** Every pass, in the order they run: on the TypeScript module, then (AFTER_PASSES) on its CommonJS. */
+/** Every pass, in the order they run. */
 export const PASSES: readonly Pass[] = [stateAccessors, functionIds, allocTags, quiescence];
-export const AFTER_PASSES: readonly Pass[] = [directCalls];
 
 /** The plain build's compiler options, with the source map apart from the code. */
 const COMPILER_OPTIONS: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, sourceMap: true };
@@ -44,9 +41,8 @@ const RUNTIME_SOURCE = "instrumenter/rt/rt.ts";
 const RUNTIME_FILE = fileURLToPath(new URL("../rt/rt.ts", import.meta.url));
 
 /** The module of `plan`, rewritten by `passes` (all by default; tests run one at a time). */
-export function emitModule(plan: ModulePlan, passes: readonly Pass[] = PASSES, after: readonly Pass[] = AFTER_PASSES): InstrumentedModule {
-  return compile(plan.path, plan.path, plan.source, [...passes.map((pass) => pass(plan)), runtimeBinding],
-    after.map((pass) => pass(plan)));
+export function emitModule(plan: ModulePlan, passes: readonly Pass[] = PASSES): InstrumentedModule {
+  return compile(plan.path, plan.path, plan.source, [...passes.map((pass) => pass(plan)), runtimeBinding]);
 }
 
 /**
@@ -73,18 +69,18 @@ export function sourceModulePath(modulePath: string): string {
 
 /** The plain copy of a module: compiled as the plain build compiles it. */
 export function emitPlain(modulePath: string, source: string): InstrumentedModule {
-  return compile(plainModulePath(modulePath), modulePath, source, [], []);
+  return compile(plainModulePath(modulePath), modulePath, source, []);
 }
 
 /** The runtime module, "proteos:rt", compiled as it is. */
 export function emitRuntime(): InstrumentedModule {
-  return compile(RUNTIME_MODULE, RUNTIME_SOURCE, fs.readFileSync(RUNTIME_FILE, "utf8"), [], []);
+  return compile(RUNTIME_MODULE, RUNTIME_SOURCE, fs.readFileSync(RUNTIME_FILE, "utf8"), []);
 }
 
 function compile(modulePath: string, sourcePath: string, source: string,
-  before: Array<ts.TransformerFactory<ts.SourceFile>>, after: Array<ts.TransformerFactory<ts.SourceFile>>): InstrumentedModule {
+  before: Array<ts.TransformerFactory<ts.SourceFile>>): InstrumentedModule {
   const out = ts.transpileModule(source, {
-    fileName: sourcePath, compilerOptions: COMPILER_OPTIONS, transformers: { before, after }, reportDiagnostics: false,
+    fileName: sourcePath, compilerOptions: COMPILER_OPTIONS, transformers: { before }, reportDiagnostics: false,
   });
   const map = JSON.parse(out.sourceMapText!) as { file: string; sources: string[] };
   map.file = sourcePath.replace(/\.ts$/, ".js");

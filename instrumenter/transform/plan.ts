@@ -12,11 +12,12 @@ import ts from "../../os/boot/typescript.js";
 import { type Diagnostic, diagnosticAt } from "../analyze/diagnostics.js";
 import { collectFunctionIdentities, type LocatedFunctionIdentity } from "../analyze/functions.js";
 import { type AnalysisContext, modulePathOf } from "../analyze/program.js";
-import { activationsOf, RESERVED_PREFIX, twinName } from "../analyze/activations.js";
-import { hasModifier, isWrapper } from "../analyze/syntax.js";
+import { isProgramPromise } from "../analyze/promises.js";
+import { isWrapper } from "../analyze/syntax.js";
 import { findUpdatePoints } from "../analyze/update-points.js";
 import { collectModuleVariables } from "../analyze/variables.js";
 import type { TypeId } from "../metadata/schema.js";
+import { RESERVED_PREFIX } from "./runtime-binding.js";
 
 /** "<kind>:<pos>:<end>" of a node of the original source (of a transformed node: of the node it came from). */
 export type SiteKey = string;
@@ -66,16 +67,8 @@ export interface ModulePlan {
    * the runtime where it is written.
    */
   updatePoints: Map<SiteKey, string | null>;
-  /**
-   * Async functions whose activations are counted: all but generators, those holding an
-   * update point, and those that never await (their body runs to its end at once: no
-   * one can see the count between).
-   */
-  countedAsync: Set<SiteKey>;
-  /** Counted function declarations -> the uncounted twin emitted beside each (../analyze/activations.ts). */
-  twins: Map<SiteKey, { name: string; exported: boolean }>;
-  /** Calls that call a twin (`await f(…)` in a covering function) -> the twin's name. */
-  directCalls: Map<SiteKey, string>;
+  /** `new Promise(executor)` sites of the program, which the runtime counts while pending (../analyze/promises.ts). */
+  promises: Set<SiteKey>;
   /** A use of the names instrumented code reserves. */
   diagnostics: Diagnostic[];
 }
@@ -91,29 +84,14 @@ export function planModule(ctx: AnalysisContext, sf: ts.SourceFile, allocationSi
   const tags = new Map<SiteKey, TypeId>();
   for (const [node, type] of allocationSites) if (node.getSourceFile() === sf) tags.set(siteKey(node), type);
 
-  const activations = activationsOf(ctx);
-  const countedAsync = new Set<SiteKey>();
-  const twins = new Map<SiteKey, { name: string; exported: boolean }>();
-  const directCalls = new Map<SiteKey, string>();
+  const promises = new Set<SiteKey>();
   let reserved: ts.Identifier | undefined;
-  /** Declarations of this module that a call of it serves by the twin. */
-  const calledHere = new Set<ts.Node>();
   const visit = (node: ts.Node): void => {
-    if (activations.isCounted(node)) countedAsync.add(siteKey(node));
-    const callee = ts.isCallExpression(node) ? activations.directCall(node) : undefined;
-    if (callee) {
-      directCalls.set(siteKey(node), twinName(callee));
-      calledHere.add(callee);
-    }
+    if (isProgramPromise(ctx, node)) promises.add(siteKey(node));
     if (ts.isIdentifier(node) && node.text.startsWith(RESERVED_PREFIX)) reserved ??= node;
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  // Another module can call only an exported twin; one no call here serves is left out.
-  const isExported = (d: ts.Node) => hasModifier(d, ts.SyntaxKind.ExportKeyword) && !hasModifier(d, ts.SyntaxKind.DefaultKeyword);
-  for (const d of [...sf.statements.filter(isExported), ...calledHere]) {
-    if (activations.hasTwin(d) && d.getSourceFile() === sf) twins.set(siteKey(d), { name: twinName(d), exported: isExported(d) });
-  }
 
   return {
     path,
@@ -125,9 +103,7 @@ export function planModule(ctx: AnalysisContext, sf: ts.SourceFile, allocationSi
     }),
     tags,
     updatePoints,
-    countedAsync,
-    twins,
-    directCalls,
+    promises,
     diagnostics: reserved ? [diagnosticAt(ctx.osRoot, reserved, "reserved-name",
       `\`${reserved.text}\` is reserved: instrumented code declares names starting with \`${RESERVED_PREFIX}\` in every module`,
       "rename it")] : [],

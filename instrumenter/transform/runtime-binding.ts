@@ -1,17 +1,17 @@
 /**
  * How instrumented code reaches its runtime (../rt/rt.ts): every module starts with
- * `const __rt = require("proteos:rt");` and the passes call `__rt.<hook>(…)` (or update
- * a counter, `__rt.counts.activations++`). The require comes before the module's own imports,
- * so `__rt` is set before any other module (even one importing this one back) can call
- * into this one.
+ * `const __rt = require("proteos:rt");` and the passes call `__rt.<hook>(…)`. The
+ * require comes before the module's own imports, so `__rt` is set before any other
+ * module (even one importing this one back) can call into this one.
  */
 import ts from "../../os/boot/typescript.js";
-import { RESERVED_PREFIX } from "../analyze/activations.js";
 import type * as Runtime from "../rt/rt.js";
 
 /** The module name instrumented code requires; images resolve it to the runtime. */
 export const RUNTIME_MODULE = "proteos:rt";
-/** The binding of the runtime module in every instrumented module: the source may not use the name (nor any it starts). */
+/** The prefix of every name instrumented code declares; the source may not use it. */
+export const RESERVED_PREFIX = "__rt";
+/** The binding of the runtime module in every instrumented module. */
 export const RT = RESERVED_PREFIX;
 
 const f = ts.factory;
@@ -19,11 +19,6 @@ const f = ts.factory;
 /** `__rt.<hook>(…args)` */
 export function rtCall(hook: keyof typeof Runtime, args: readonly ts.Expression[]): ts.CallExpression {
   return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RT), hook), undefined, args);
-}
-
-/** `__rt.counts.<counter>`, which instrumented code updates in place. */
-export function rtCounter(counter: keyof typeof Runtime.counts): ts.PropertyAccessExpression {
-  return f.createPropertyAccessExpression(f.createPropertyAccessExpression(f.createIdentifier(RT), "counts"), counter);
 }
 
 /** The last pass: binds `__rt` at the top of the module. */

@@ -49,7 +49,7 @@ export class Ipc {
     from.stats.sent++;
     caller.stats.received++;
     this.trace.record(TRACE_KIND.REPLY, from.endpoint, caller.endpoint, reply.type as number);
-    this.sched.wake(caller.priv.priority, cb, reply);
+    this.sched.wake(caller.priv.priority, cb, reply, caller.instance!);
   }
 
   /**
@@ -69,13 +69,13 @@ export class Ipc {
     if (!msg) return;
     inst.recv = null;
     proc.stats.received++;
-    this.sched.wake(proc.priv.priority, recv.cb, msg);
+    this.sched.wake(proc.priv.priority, recv.cb, msg, inst);
   }
 
   /** Fail everything that waits on a process that just died. */
   failWaitersOn(dead: Proc, procs: Iterable<Proc>): void {
     for (const d of dead.mailbox) {
-      if (d.onTaken) this.sched.wake(d.onTaken.proc.priv.priority, d.onTaken.cb, -EDEADSRCDST);
+      if (d.onTaken) this.sched.wake(d.onTaken.proc.priv.priority, d.onTaken.cb, -EDEADSRCDST, d.onTaken.instance);
     }
     dead.mailbox = [];
     dead.notifyPending.clear();
@@ -85,7 +85,7 @@ export class Ipc {
       for (const [id, call] of inst.calls) {
         if (call.callee !== dead) continue;
         inst.calls.delete(id);
-        this.sched.wake(p.priv.priority, call.cb, -EDEADSRCDST);
+        this.sched.wake(p.priv.priority, call.cb, -EDEADSRCDST, inst);
       }
     }
   }
@@ -112,7 +112,7 @@ export class Ipc {
       if (i === 0) box.shift();
       else box.splice(i, 1);
       this.trace.record(TRACE_KIND.DELIVER, d.source, proc.endpoint, d.msg.type as number);
-      if (d.onTaken) this.sched.wake(d.onTaken.proc.priv.priority, d.onTaken.cb, 0);
+      if (d.onTaken) this.sched.wake(d.onTaken.proc.priv.priority, d.onTaken.cb, 0, d.onTaken.instance);
       return d.msg;
     }
     return undefined;

@@ -164,7 +164,7 @@ export class Kernel {
     if (inst.started) return;
     inst.started = true;
     p.state = "running";
-    this.sched.wake(p.priv.priority, () => this.enter(p, inst), undefined);
+    this.sched.wake(p.priv.priority, () => this.enter(p, inst), undefined, inst);
   }
 
   private enter(p: Proc, inst: Instance): void {
@@ -242,16 +242,29 @@ export class Kernel {
   }
 
   /**
-   * Check the watch of `p` after the code now queued has run: the process's continuation
-   * after a trap (and after the receive at its update point) comes before this.
+   * Check the watch of `p` once every microtask has run (a tick queued from one runs
+   * after them all): every continuation the process had queued has run by then, so
+   * what it still waits on it really waits on (the kernel, or a promise of its own),
+   * and its update point is where its loop is parked, not one it passes on the way.
    */
   private queueWatchCheck(p: Proc): void {
     if (p.watchCheckQueued) return;
     p.watchCheckQueued = true;
-    resolved.then(() => {
+    process.nextTick(() => {
       p.watchCheckQueued = false;
       this.checkWatch(p);
     });
+  }
+
+  /**
+   * How many operations of `inst` the kernel has yet to complete: sendrec calls waiting
+   * for their replies, blocking sends not yet taken, and completions queued for the
+   * scheduler. A pending receive is not one (the process is waiting for work, not doing it).
+   */
+  outstanding(inst: Instance): number {
+    let n = inst.calls.size + this.sched.queuedFor(inst);
+    for (const p of this.liveProcs()) for (const d of p.mailbox) if (d.onTaken?.instance === inst) n++;
+    return n;
   }
 
   /** A watched process blocked in a receive: ask its watch; hold it if it is where the update wants it. */

@@ -6,10 +6,13 @@
  */
 export type Wakeup = (value: unknown) => void;
 
+/** A queued wake-up: the callback, its value, and whom it wakes (an instance: see `queuedFor`). */
+type Queued = [Wakeup, unknown, object];
+
 const resolved = Promise.resolve();
 
 export class Scheduler {
-  private queues: Array<Array<[Wakeup, unknown]>>;
+  private queues: Array<Array<Queued>>;
   private scheduled = false;
   private stopped = false;
   private paused = false;
@@ -19,9 +22,10 @@ export class Scheduler {
     this.queues = Array.from({ length: levels }, () => []);
   }
 
-  wake(priority: number, cb: Wakeup, value: unknown): void {
+  /** Queue `cb(value)`, which resumes `owner`, at `priority`. */
+  wake(priority: number, cb: Wakeup, value: unknown, owner: object): void {
     if (this.stopped) return;
-    this.queues[priority]!.push([cb, value]);
+    this.queues[priority]!.push([cb, value, owner]);
     if (!this.scheduled && !this.paused) {
       this.scheduled = true;
       // A resolved promise, not queueMicrotask: Node wraps the latter in an async resource.
@@ -48,6 +52,13 @@ export class Scheduler {
   /** Whether wake-ups wait in the queues, not yet dispatched. */
   get waiting(): boolean {
     return this.queues.some((q) => q.length > 0);
+  }
+
+  /** How many queued wake-ups resume `owner` (asked rarely: by a live update waiting for it). */
+  queuedFor(owner: object): number {
+    let n = 0;
+    for (const q of this.queues) for (const w of q) if (w[2] === owner) n++;
+    return n;
   }
 
   /** Halt: nothing queued or woken from now on ever runs. */

@@ -30,6 +30,7 @@ import { stateHash } from "../state/hash.js";
 import type { HoldBack } from "./interface-filter.js";
 import { type ComponentReport, type Outcome, PhaseClock, type PhaseName, type UpdateReport } from "./report.js";
 import type { PredefinedState } from "./request.js";
+import { inFlight } from "./in-flight.js";
 import type { Version } from "./versions.js";
 import { errorMessage } from "../error-message.js";
 
@@ -140,7 +141,7 @@ export class Transaction {
   private inRequestedState(m: Member): boolean {
     const { rt } = m.oldView;
     if (m.proc.instance !== m.old || !rt.atUpdatePoint() || m.old.calls.size > 0) return false;
-    if (m.state !== "work-free" && rt.inFlight() > 0) return false;
+    if (m.state !== "work-free" && inFlight(this.kernel, m.old, m.oldView) > 0) return false;
     if (m.state === "protocol-free" && !callDeclared(m.oldView, "protocolFree")) return false;
     return !m.filter || m.filter.evaluate(m.oldView);
   }
@@ -179,12 +180,12 @@ export class Transaction {
 
   /** What keeps a draining component from its requested state, for the deadline's reason. */
   private whyNot(m: Member): string {
-    const { rt } = m.oldView;
     const calls = [...m.old.calls.values()].map((c) => c.callee.name);
+    const waits = inFlight(this.kernel, m.old, m.oldView);
     const why = [
-      rt.atUpdatePoint() ? "" : "not at its update point",
+      m.oldView.rt.atUpdatePoint() ? "" : "not at its update point",
       calls.length > 0 ? `waiting on ${calls.join(", ")}` : "",
-      m.state !== "work-free" && rt.inFlight() > 0 ? `${rt.inFlight()} handler(s) in flight` : "",
+      m.state !== "work-free" && waits > 0 ? `${waits} wait(s) in flight` : "",
     ].filter(Boolean);
     if (why.length === 0) why.push(m.filter ? "its state filter is false" : `not ${m.state}`);
     return `${m.name}: ${why.join(", ")}`;
@@ -209,10 +210,10 @@ export class Transaction {
       this.clock.begin("transfer");
       for (const m of this.members) {
         at = m;
-        const inFlight = m.oldView.rt.inFlight();
-        if (inFlight > 0) {
-          throw new Error(`${inFlight} request handler(s) in flight at its update point: `
-            + "their continuations cannot be carried to the new version (ask for request-free)");
+        const waits = inFlight(this.kernel, m.old, m.oldView);
+        if (waits > 0) {
+          throw new Error(`${waits} wait(s) in flight at its update point: `
+            + "the code waiting cannot be carried to the new version (ask for request-free)");
         }
         const r = transferState(m.oldView, m.newView!, m.plan);
         m.report.objects = r.objects;

@@ -53,18 +53,22 @@ describe("golden output, one pass at a time", () => {
 });
 
 describe("plans", () => {
-  it("record the update points in the metadata: an endless loop whose first statement first awaits receive of lib/ipc.ts", () => {
+  it("record the update points in the metadata: an endless loop of an entry function whose first statement first awaits receive of lib/ipc.ts", () => {
     const { root } = source("quiescence");
     const { metadata } = analyzeProgram(root, "main.ts", "quiescence");
     expect(metadata.modules.find((m) => m.path === "main.ts")!.updatePoints).toEqual([
       { function: "main.ts#main", line: 7, column: 21 },
       { function: "main.ts#driver", line: 13, column: 31 },
-      { function: "main.ts#Server.serve", line: 33, column: 22 },
-      { function: "main.ts#guarded", line: 57, column: 22 },
-      { function: null, line: 75, column: 20 },
-      { function: "main.ts#sequential", line: 119, column: 21 },
-      { function: "main.ts#viaLocal", line: 127, column: 20 },
+      { function: "main.ts#guarded", line: 56, column: 22 },
+      { function: "main.ts#viaLocal", line: 82, column: 20 },
     ]);
+  });
+
+  it("count the promises of the program's own, not those of lib/ipc.ts, whose operations the kernel reports", () => {
+    const { file, text, root } = source("quiescence");
+    expect(planSource(file, text, root).promises.size).toBe(1);
+    const ipc = path.join(root, "lib", "ipc.ts");
+    expect(planSource(ipc, fs.readFileSync(ipc, "utf8"), root).promises.size).toBe(0);
   });
 
   it("report names the instrumented code reserves", () => {

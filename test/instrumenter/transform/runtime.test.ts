@@ -116,35 +116,43 @@ describe("an instrumented process", () => {
     expect(rt.typeOf(realm.ops.object())).toBeUndefined();
   });
 
-  it("is request-free at its update point, and not while a handler is in flight", async () => {
+  it("knows when it is parked at its update point, and counts the promises it made while they are pending", async () => {
     void (main.main as Fn)();
     await settle();
-    expect([rt.atUpdatePoint(), rt.inFlight(), rt.requestFree()]).toEqual([true, 0, true]);
+    expect([rt.atUpdatePoint(), rt.inFlight()]).toEqual([true, 0]);
 
     (main.hold as Fn)();
+    expect(rt.inFlight()).toBe(1); // the gate: pending, whether or not anyone awaits it yet
     (ipc.deliver as Fn)(message(7, 3));
     await settle();
-    // The loop went straight back to receive; the handler waits at its gate.
-    expect([rt.atUpdatePoint(), rt.inFlight(), rt.requestFree()]).toEqual([true, 1, false]);
+    // The loop went straight back to receive; the handler waits at the gate.
+    expect([rt.atUpdatePoint(), rt.inFlight()]).toEqual([true, 1]);
     (ipc.deliver as Fn)(message(8, 4));
     await settle();
-    expect(rt.inFlight()).toBe(2);
+    expect(rt.inFlight()).toBe(1);
 
     (main.release as Fn)();
-    await settle();
-    expect([rt.atUpdatePoint(), rt.inFlight(), rt.requestFree()]).toEqual([true, 0, true]);
-    // Each handler waited inside `wait`'s twin, counted once: by the handler, suspended meanwhile.
-    expect(typeof state.__rt_wait).toBe("function");
-    expect(rt.functionId(state.__rt_wait)).toBeUndefined();
-    // The exported `wait` itself, called by anyone (here the host), counts its own activation.
-    (main.hold as Fn)();
-    void (state.wait as Fn)(rt.accessors("main.ts")!.get.gate!());
-    expect([rt.inFlight(), rt.requestFree()]).toEqual([1, false]);
-    (main.release as Fn)();
-    await settle();
+    expect(rt.inFlight()).toBe(0); // settled as it is resolved, as the promise itself is
+    (main.release as Fn)(); // a second resolve changes nothing
     expect(rt.inFlight()).toBe(0);
+    await settle();
     expect((state.bySource as Map<number, unknown>).size).toBe(2);
     expect(rt.typeOf((state.bySource as Map<number, unknown>).get(3))).toBe("state.ts#Request");
+    expect(rt.accessors("state.ts")!.get.served!()).toBe(44);
+  });
+
+  it("counts a promise of the program down when it is rejected, or its executor throws, and passes the rejection on", async () => {
+    const Error = (realm.global() as Record<string, unknown>).Error as ErrorConstructor;
+    const rejected = rt.promise((_resolve, reject) => reject(new Error("no")));
+    const thrown = rt.promise(() => {
+      throw new Error("thrown");
+    });
+    const outcomes = Promise.allSettled([rejected, thrown]);
+    expect(rt.inFlight()).toBe(0);
+    expect((await outcomes).map((o) => o.status === "rejected" && (o.reason as Error).message)).toEqual(["no", "thrown"]);
+    const open = rt.promise<number>(() => {});
+    expect(rt.inFlight()).toBe(1);
+    expect(Object.getPrototypeOf(open)).toBe(((realm.global() as Record<string, unknown>).Promise as PromiseConstructor).prototype);
   });
 
   it("maps a thrown error's stack to the original .ts line", () => {

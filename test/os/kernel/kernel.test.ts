@@ -90,6 +90,26 @@ describe("kernel IPC", () => {
   });
 });
 
+describe("outstanding operations", () => {
+  it.each(["roundtrip", "blockingSend"])("counts %s's wait on a held server, and its start while queued", async (entry) => {
+    const { kernel, server } = echoKernel(7);
+    server.held = true;
+    const probe = kernel.createProc(2, "kprobe", "kprobe", systemPriv("all", PRIORITY.USER), WATCHER, entry, []);
+    const inst = probe.instance!;
+    expect(kernel.outstanding(inst)).toBe(0);
+    kernel.start(probe);
+    expect(kernel.outstanding(inst)).toBe(1); // its first steps, queued for the scheduler
+    expect(await kernel.run()).toBe("idle");
+    expect(inst.recv).toBeNull();
+    expect(kernel.outstanding(inst)).toBe(1); // the sendrec waiting for its reply, or the send not yet taken
+    server.held = false;
+    kernel.ipc.tryReceive(server);
+    await kernel.run({ maxTicks: 10_000 });
+    expect(kernel.deaths.get(WATCHER)?.find((d) => d.endpoint === probe.endpoint)?.reason).toBe("returned");
+    expect(kernel.outstanding(inst)).toBe(0);
+  });
+});
+
 describe("determinism", () => {
   it("replays exactly from a seed, and Math.random follows the seed", async () => {
     const a = await runScenario("roundtrip");

@@ -8,6 +8,7 @@ import { System } from "../../../os/boot/system.js";
 import { checkTypes, formatViolation, type TypeViolation } from "../../../runtime/check/types.js";
 import { loadProgram } from "../../../runtime/load.js";
 import type { ProcessView } from "../../../runtime/process-view.js";
+import { inFlight } from "../../../runtime/update/in-flight.js";
 import { inRealm, liveView, useBuilds } from "../state/builds.js";
 
 const builds = useBuilds();
@@ -179,7 +180,8 @@ describe("the real servers", () => {
         await system.run(tick);
         for (let slot = 0; slot <= 6; slot++) {
           const view = liveView(system, builds.os, slot);
-          if (!view.rt.requestFree()) continue;
+          const inst = system.kernel.procs[slot]!.instance!;
+          if (!view.rt.atUpdatePoint() || inFlight(system.kernel, inst, view) > 0) continue;
           expect(checkTypes(view).violations.map(formatViolation), `${view.program} at ${tick}`).toEqual([]);
           checked++;
         }

@@ -19,23 +19,17 @@ async function main() {
     }
 }
 async function handle(m) {
-    __rt.counts.activations++;
-    try {
-        const r = __rt.tag({ from: m.source ?? -1, kind: m.type }, "state.ts#Request");
-        state_js_1.queue.push(r);
-        state_js_1.bySource.set(r.from, r);
-        state_js_1.kinds.add(r.kind);
-        state_js_1.last.message = m;
-        await (0, state_js_1.__rt_wait)(gate);
-        (0, state_js_1.countServed)();
-    }
-    finally {
-        __rt.counts.activations--;
-    }
+    const r = __rt.tag({ from: m.source ?? -1, kind: m.type }, "state.ts#Request");
+    state_js_1.queue.push(r);
+    state_js_1.bySource.set(r.from, r);
+    state_js_1.kinds.add(r.kind);
+    state_js_1.last.message = m;
+    await (0, state_js_1.wait)(gate);
+    (0, state_js_1.countServed)();
 }
 /** Hold handlers at their await until `release`. */
 function hold() {
-    gate = new Promise((resolve) => {
+    gate = __rt.promise((resolve) => {
         open = resolve;
     });
 }
