@@ -11,8 +11,7 @@
  * progress there.
  *
  * The loop must be in an entry function: an exported function declaration that the
- * program never names (the kernel calls it; the string of its name counts as naming
- * it, for `exports[name]()`). A loop in a function the program calls (a driver's wait
+ * program never names (the kernel calls it; `ns["main"]` names it too). A loop in a function the program calls (a driver's wait
  * for its interrupt, a `serve()` that `main` awaits) waits inside its caller's work: a
  * process parked there is not request-free, and nothing else tells the runtime so.
  * Methods and closures are never entries: who calls them cannot be known.
@@ -86,7 +85,7 @@ function isEntry(ctx: AnalysisContext, holder: ts.SignatureDeclaration): boolean
   const symbol = ctx.checker.getSymbolAtLocation(holder.name);
   return !namesOf(ctx).get(holder.name.text)?.some((node) => {
     if (node === holder.name) return false;
-    if (ts.isStringLiteral(node)) return true;
+    if (ts.isStringLiteralLike(node)) return true; // `ns["main"]`
     // `export { main }` and `export { main } from "./main.js"` pass it on under its name: no call.
     if (ts.isExportSpecifier(node.parent) && !node.parent.propertyName) return false;
     let named = ctx.checker.getSymbolAtLocation(node);
@@ -95,15 +94,17 @@ function isEntry(ctx: AnalysisContext, holder: ts.SignatureDeclaration): boolean
   });
 }
 
-const namesByAnalysis = new WeakMap<AnalysisContext, Map<string, Array<ts.Identifier | ts.StringLiteral>>>();
+type Name = ts.Identifier | ts.StringLiteralLike;
 
-/** Every identifier and string literal of the program's OS modules, by its text (once per analysis). */
-function namesOf(ctx: AnalysisContext): Map<string, Array<ts.Identifier | ts.StringLiteral>> {
+const namesByAnalysis = new WeakMap<AnalysisContext, Map<string, Name[]>>();
+
+/** Every identifier, and every string naming a property (`x["name"]`), of the OS modules analysed, by text (once per analysis). */
+function namesOf(ctx: AnalysisContext): Map<string, Name[]> {
   let names = namesByAnalysis.get(ctx);
   if (names) return names;
   namesByAnalysis.set(ctx, (names = new Map()));
   const visit = (node: ts.Node): void => {
-    if (ts.isIdentifier(node) || ts.isStringLiteral(node)) {
+    if (ts.isIdentifier(node) || (ts.isStringLiteralLike(node) && ts.isElementAccessExpression(node.parent))) {
       let list = names!.get(node.text);
       if (!list) names!.set(node.text, (list = []));
       list.push(node);

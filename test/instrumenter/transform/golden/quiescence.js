@@ -33,7 +33,7 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.parts = void 0;
+exports.byName = exports.parts = void 0;
 exports.main = main;
 exports.driver = driver;
 exports.waitForInterrupt = waitForInterrupt;
@@ -45,6 +45,7 @@ exports.viaLocal = viaLocal;
 exports.started = started;
 exports.lock = lock;
 exports.notBuiltIn = notBuiltIn;
+exports.lookedUp = lookedUp;
 const __rt = require("proteos:rt");
 // Quiescence hooks: update points at the head of the entry's event loops, and the promises the program makes.
 const ipc = __importStar(require("./lib/ipc.js"));
@@ -142,6 +143,12 @@ function notBuiltIn() {
     }
     return new Promise(() => { }); // a class of the program's own: left as it is
 }
+async function lookedUp() {
+    for (;;)
+        dispatch(await (0, ipc_js_1.receive)()); // named by a string below: not an entry
+}
+const byName = (ns) => ns["lookedUp"];
+exports.byName = byName;
 function __rt$updatePoint0() { return __rt.updatePoint((0, ipc_js_1.receive)()); }
 function __rt$updatePoint1(a0) { return __rt.updatePoint(ipc.receive(a0)); }
 function __rt$updatePoint2() { return __rt.updatePoint((0, ipc_js_1.receive)()); }
