@@ -79,9 +79,11 @@ export function updatePoint<T>(received: T): T {
 
 /**
  * `new Promise(executor)` written in the program: the same promise, counted pending
- * until the program resolves or rejects it (or the executor throws). Only the resolving
- * functions the executor receives are wrapped: no reaction is added to the promise, so a
- * rejection nobody handles is still reported as the process's crash.
+ * until the program resolves or rejects it, or the executor throws. (Resolved with
+ * another promise, what waits on it waits on that one: counted itself, or an operation
+ * of the kernel.) Only the resolving functions the executor receives are wrapped: no
+ * reaction is added to the promise, so a rejection nobody handles is still reported as
+ * the process's crash.
  */
 export function promise<T>(executor: (resolve: (value: T | PromiseLike<T>) => void, reject: (reason?: unknown) => void) => void): Promise<T> {
   let open = true;
