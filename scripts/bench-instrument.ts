@@ -1,5 +1,5 @@
 /**
- * npm run bench:instrument [-- --json] [--runs N]
+ * npm run bench:instrument [-- --json] [--runs N] [--single-threaded] [--instructions [--seeds 1,2,3] [--steady]]
  *
  * The cost of instrumentation, measured in this run against the plain build: wall time
  * of the `mixed` workload (same seed, so both runs do exactly the same work: the bench
@@ -10,6 +10,8 @@
  * ratio is the median of the ratios of rounds (each round runs both builds), printed
  * with the middle half of those ratios (first to third quartile): on a shared machine
  * one reading of wall time is good to a few percent at best, and this says how many.
+ * Each round also runs the plain build a second time: its ratio to the first, plain
+ * against itself, is what the machine alone makes of a wall-time ratio in this run.
  *
  * Each round also times `mixed` in steady state (./mixed.ts): runs 2 to 4 of a booted
  * system's shell, the servers warm, as an always-on system runs; the from-boot run
@@ -117,14 +119,17 @@ try {
   const images: Record<"plain" | "instrumented", ImageSource> = { plain: new PlainImage(), instrumented: new BuildImage(last!.dir) };
   const runs: Record<keyof typeof images, Run[]> = { plain: [], instrumented: [] };
   const steady: Record<keyof typeof images, Run[]> = { plain: [], instrumented: [] };
+  /** The plain build again, in the same rounds (from boot): plain against itself. */
+  const control: Run[] = [];
   for (const image of Object.values(images)) await mixedRun(image, "boot"); // warm up: transpile, compile, JIT
   for (let i = 0; i < RUNS; i++) {
-    // Alternate which goes first, so that neither always runs after the other's garbage.
-    const order = i % 2 === 0 ? (["plain", "instrumented"] as const) : (["instrumented", "plain"] as const);
-    for (const kind of order) runs[kind].push(await mixedRun(images[kind], "boot"));
-    for (const kind of order) steady[kind].push(await mixedRun(images[kind], "steady"));
+    // Turn the order round, so that none always runs after another's garbage.
+    const slots = ["plain", "instrumented", "control"] as const;
+    const order = [...slots.slice(i % 3), ...slots.slice(0, i % 3)];
+    for (const slot of order) (slot === "control" ? control : runs[slot]).push(await mixedRun(images[slot === "control" ? "plain" : slot], "boot"));
+    for (const kind of order) if (kind !== "control") steady[kind].push(await mixedRun(images[kind], "steady"));
   }
-  const traceHashes = (of: typeof runs) => new Set([...of.plain, ...of.instrumented].map((r) => r.traceHash));
+  const traceHashes = (of: typeof runs) => new Set([...of.plain, ...of.instrumented, ...(of === runs ? control : [])].map((r) => r.traceHash));
   const hashes = traceHashes(runs);
   if (hashes.size !== 1 || traceHashes(steady).size !== 1) throw new Error("the builds ran different event traces");
 
@@ -151,12 +156,15 @@ try {
   const roundRatio = (of: typeof runs) => Number(median(roundRatios(of)).toFixed(3));
   // The middle half of the rounds' ratios: how far one reading of this machine can be trusted.
   const spread = (of: typeof runs) => [0.25, 0.75].map((q) => Number(quantile(roundRatios(of), q).toFixed(3)));
+  const itself = { plain: runs.plain, instrumented: control };
   const heapBytes = { plain: median(runs.plain.map((r) => r.heapBytes)), instrumented: median(runs.instrumented.map((r) => r.heapBytes)) };
   const result = {
     runtimeRatio: roundRatio(runs),
     steadyRuntimeRatio: roundRatio(steady),
     runtimeRatioSpread: spread(runs),
     steadyRuntimeRatioSpread: spread(steady),
+    controlRatio: roundRatio(itself),
+    controlRatioSpread: spread(itself),
     heapRatio: Number((heapBytes.instrumented / heapBytes.plain).toFixed(3)),
     metadataBytes,
     coldBuildMs: Math.round(median(cold)),
@@ -185,6 +193,7 @@ try {
         result.runtimeRatioSpread.join(" - ")],
       [`mixed run time, steady (runs 2-${1 + STEADY_RUNS})`, `${result.steadyRunMs.plain} ms`, `${result.steadyRunMs.instrumented} ms`,
         `${result.steadyRuntimeRatio}`, result.steadyRuntimeRatioSpread.join(" - ")],
+      ["plain against itself, from boot", "", "", `${result.controlRatio}`, result.controlRatioSpread.join(" - ")],
       ["heap after mixed", mib(result.heapBytes.plain), mib(result.heapBytes.instrumented), `${result.heapRatio}`],
     ];
     if (result.instructions) {
