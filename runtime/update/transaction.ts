@@ -181,11 +181,11 @@ export class Transaction {
   /** What keeps a draining component from its requested state, for the deadline's reason. */
   private whyNot(m: Member): string {
     const calls = [...m.old.calls.values()].map((c) => c.callee.name);
-    const waits = inFlight(this.kernel, m.old, m.oldView);
+    const others = inFlight(this.kernel, m.old, m.oldView) - calls.length;
     const why = [
       m.oldView.rt.atUpdatePoint() ? "" : "not at its update point",
       calls.length > 0 ? `waiting on ${calls.join(", ")}` : "",
-      m.state !== "work-free" && waits > 0 ? `${waits} wait(s) in flight` : "",
+      m.state !== "work-free" && others > 0 ? `${others} other wait(s) in flight` : "",
     ].filter(Boolean);
     if (why.length === 0) why.push(m.filter ? "its state filter is false" : `not ${m.state}`);
     return `${m.name}: ${why.join(", ")}`;
