@@ -25,6 +25,8 @@ export const DIAGNOSTIC_CODES = [
   "bad-annotation",
   /** The name the instrumented code declares in every module (`__rt`), used by the source. */
   "reserved-name",
+  /** A thenable or a subclass of Promise: code waiting on it waits where the runtime cannot see. */
+  "unseen-wait",
 ] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 

@@ -12,7 +12,7 @@ import ts from "../../os/boot/typescript.js";
 import { type Diagnostic, diagnosticAt } from "../analyze/diagnostics.js";
 import { collectFunctionIdentities, type LocatedFunctionIdentity } from "../analyze/functions.js";
 import { type AnalysisContext, modulePathOf } from "../analyze/program.js";
-import { isProgramPromise } from "../analyze/promises.js";
+import { isProgramPromise, unseenWait } from "../analyze/promises.js";
 import { isWrapper } from "../analyze/syntax.js";
 import { findUpdatePoints } from "../analyze/update-points.js";
 import { collectModuleVariables } from "../analyze/variables.js";
@@ -69,7 +69,7 @@ export interface ModulePlan {
   updatePoints: Map<SiteKey, string | null>;
   /** `new Promise(executor)` sites of the program, which the runtime counts while pending (../analyze/promises.ts). */
   promises: Set<SiteKey>;
-  /** A use of the names instrumented code reserves. */
+  /** A use of the names instrumented code reserves; a wait the runtime cannot see. */
   diagnostics: Diagnostic[];
 }
 
@@ -85,9 +85,12 @@ export function planModule(ctx: AnalysisContext, sf: ts.SourceFile, allocationSi
   for (const [node, type] of allocationSites) if (node.getSourceFile() === sf) tags.set(siteKey(node), type);
 
   const promises = new Set<SiteKey>();
+  const diagnostics: Diagnostic[] = [];
   let reserved: ts.Identifier | undefined;
   const visit = (node: ts.Node): void => {
     if (isProgramPromise(ctx, node)) promises.add(siteKey(node));
+    const unseen = unseenWait(ctx, node);
+    if (unseen) diagnostics.push(unseen);
     if (ts.isIdentifier(node) && node.text.startsWith(RESERVED_PREFIX)) reserved ??= node;
     ts.forEachChild(node, visit);
   };
@@ -104,9 +107,9 @@ export function planModule(ctx: AnalysisContext, sf: ts.SourceFile, allocationSi
     tags,
     updatePoints,
     promises,
-    diagnostics: reserved ? [diagnosticAt(ctx.osRoot, reserved, "reserved-name",
+    diagnostics: reserved ? [...diagnostics, diagnosticAt(ctx.osRoot, reserved, "reserved-name",
       `\`${reserved.text}\` is reserved: instrumented code declares names starting with \`${RESERVED_PREFIX}\` in every module`,
-      "rename it")] : [],
+      "rename it")] : diagnostics,
   };
 }
 

@@ -79,6 +79,26 @@ describe("plans", () => {
     ]);
   });
 
+  it("report a wait the runtime cannot count: a thenable, a subclass of Promise", () => {
+    const { file, root } = source("state-accessors");
+    const text = [
+      "export class Lock {",
+      "  then(resolve: () => void): void { resolve(); }",
+      "}",
+      "export const later = { then: (r: () => void) => r(), thenable: true };",
+      "export class Deferred<T> extends Promise<T> {}",
+      "export const fine = new Promise<void>((r) => r());",
+      "",
+    ].join("\n");
+    const plan = planSource(file, text, root);
+    expect(plan.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([
+      ["unseen-wait", 2, 3], ["unseen-wait", 4, 24], ["unseen-wait", 5, 34],
+    ]);
+    expect(plan.diagnostics[0]!.message).toMatch(/a `then` member makes a thenable/);
+    expect(plan.diagnostics[2]!.hint).toBe("make them with `new Promise`");
+    expect(plan.promises.size).toBe(1);
+  });
+
   it("follow the text given, not the file", () => {
     const { file, root } = source("state-accessors");
     const mod = instrumentSource(file, "export let edited = { n: 1 };\n", root);
