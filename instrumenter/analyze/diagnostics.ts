@@ -27,6 +27,8 @@ export const DIAGNOSTIC_CODES = [
   "reserved-name",
   /** A thenable or a subclass of Promise: code waiting on it waits where the runtime cannot see. */
   "unseen-wait",
+  /** Event loops, none of them in an entry function: the program has no update point. */
+  "no-update-point",
 ] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 

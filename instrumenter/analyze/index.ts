@@ -18,7 +18,7 @@ import {
 import { type AllocationSite, collectAllocationSites } from "./allocations.js";
 import { readAnnotations } from "./annotations.js";
 import { closureStateDiagnostics } from "./closures.js";
-import { compareDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { compareDiagnostics, type Diagnostic, diagnosticAt } from "./diagnostics.js";
 import { collectFunctionIdentities, type LocatedFunctionIdentity } from "./functions.js";
 import {
   type AnalysisContext, analysisContext, collectModuleSet, createProgram, modulePathOf, readProgramTable,
@@ -26,7 +26,7 @@ import {
 import { reportUndescribableState, type StateRoot } from "./reach.js";
 import { lineOf, skipWrappers } from "./syntax.js";
 import { createTypeDescriber } from "./types.js";
-import { findUpdatePoints } from "./update-points.js";
+import { findEventLoops, findUpdatePoints } from "./update-points.js";
 import { collectModuleVariables } from "./variables.js";
 
 export type { Diagnostic } from "./diagnostics.js";
@@ -125,6 +125,15 @@ function analyzeInContext(ctx: AnalysisContext, entryModule: string, programName
 
   const table = describer.finish();
   diagnostics.push(...table.diagnostics, ...reportUndescribableState(ctx.osRoot, roots, table));
+  if (modules.every((m) => m.updatePoints.length === 0)) {
+    const loop = moduleSet.modules.flatMap((sf) => findEventLoops(ctx, sf))[0];
+    if (loop) {
+      diagnostics.push(diagnosticAt(ctx.osRoot, loop.call, "no-update-point",
+        `${programName} waits for requests in an event loop here, but has no update point: the loop is in a function `
+        + "the program calls, a method or a closure, so live update could never find it between requests",
+        "write the loop in the exported entry function (main), which only the kernel calls"));
+    }
+  }
   return {
     metadata: {
       schemaVersion: METADATA_SCHEMA_VERSION,

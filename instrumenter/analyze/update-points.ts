@@ -36,7 +36,7 @@ export function findUpdatePoints(ctx: AnalysisContext, sf: ts.SourceFile): Locat
 }
 
 /** Every event loop of `sf` with its awaited `receive`, whatever function holds it. */
-function findEventLoops(ctx: AnalysisContext, sf: ts.SourceFile): LocatedUpdatePoint[] {
+export function findEventLoops(ctx: AnalysisContext, sf: ts.SourceFile): LocatedUpdatePoint[] {
   const found: LocatedUpdatePoint[] = [];
   const visit = (node: ts.Node): void => {
     const body = endlessLoopBody(node);

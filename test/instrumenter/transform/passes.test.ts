@@ -64,6 +64,17 @@ describe("plans", () => {
     ]);
   });
 
+  it("report a program whose event loops are none of them in an entry function: it has no update point", () => {
+    const { root } = source("no-update-point");
+    const { metadata, diagnostics } = analyzeProgram(root, "main.ts", "server");
+    expect(metadata.modules.flatMap((m) => m.updatePoints)).toEqual([]);
+    expect(diagnostics.map((d) => [d.code, d.file, d.line, d.column, d.hint])).toEqual([
+      ["no-update-point", "main.ts", 8, 32, "write the loop in the exported entry function (main), which only the kernel calls"],
+    ]);
+    // A program with an update point may have other loops (a wait for an interrupt): no error.
+    expect(analyzeProgram(source("quiescence").root, "main.ts", "quiescence").diagnostics).toEqual([]);
+  });
+
   it("count the promises of the program's own, not those of lib/ipc.ts, whose operations the kernel reports", () => {
     const { file, text, root } = source("quiescence");
     expect(planSource(file, text, root).promises.size).toBe(1);
