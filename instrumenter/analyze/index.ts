@@ -26,7 +26,7 @@ import {
 import { reportUndescribableState, type StateRoot } from "./reach.js";
 import { lineOf, skipWrappers } from "./syntax.js";
 import { createTypeDescriber } from "./types.js";
-import { findEventLoops, findUpdatePoints } from "./update-points.js";
+import { findEventLoops, findUpdatePoints, type LocatedUpdatePoint } from "./update-points.js";
 import { collectModuleVariables } from "./variables.js";
 
 export type { Diagnostic } from "./diagnostics.js";
@@ -55,6 +55,7 @@ export interface AnalyzeOptions {
 interface PerFile {
   identitiesOf(sf: ts.SourceFile): LocatedFunctionIdentity[];
   updatePointsOf(sf: ts.SourceFile): UpdatePoint[];
+  eventLoopsOf(sf: ts.SourceFile): LocatedUpdatePoint[];
   allocationSitesOf(sf: ts.SourceFile): AllocationSite[];
 }
 
@@ -74,7 +75,10 @@ function perFileCache(ctx: AnalysisContext): PerFile {
       || (ts.isPropertyDeclaration(node) && node.initializer !== undefined && skipWrappers(node.initializer) === holder));
     return { function: identity?.identity.qualifiedName ?? null, line: line + 1, column: character + 1 };
   }));
-  return { identitiesOf, updatePointsOf, allocationSitesOf: cached((sf) => collectAllocationSites(ctx, sf)) };
+  return {
+    identitiesOf, updatePointsOf, eventLoopsOf: cached((sf) => findEventLoops(ctx, sf)),
+    allocationSitesOf: cached((sf) => collectAllocationSites(ctx, sf)),
+  };
 }
 
 function uniqueSorted(diagnostics: Diagnostic[]): Diagnostic[] {
@@ -126,7 +130,7 @@ function analyzeInContext(ctx: AnalysisContext, entryModule: string, programName
   const table = describer.finish();
   diagnostics.push(...table.diagnostics, ...reportUndescribableState(ctx.osRoot, roots, table));
   if (modules.every((m) => m.updatePoints.length === 0)) {
-    const loop = moduleSet.modules.flatMap((sf) => findEventLoops(ctx, sf))[0];
+    const loop = moduleSet.modules.flatMap(perFile.eventLoopsOf)[0];
     if (loop) {
       diagnostics.push(diagnosticAt(ctx.osRoot, loop.call, "no-update-point",
         `${programName} waits for requests in an event loop here, but has no update point: the loop is in a function `
