@@ -126,19 +126,23 @@ try {
     // Turn the order round, so that none always runs after another's garbage.
     const slots = ["plain", "instrumented", "control"] as const;
     const order = [...slots.slice(i % 3), ...slots.slice(0, i % 3)];
-    for (const slot of order) (slot === "control" ? control : runs[slot]).push(await mixedRun(images[slot === "control" ? "plain" : slot], "boot"));
+    for (const slot of order) {
+      const run = await mixedRun(images[slot === "control" ? "plain" : slot], "boot");
+      (slot === "control" ? control : runs[slot]).push(run);
+    }
     for (const kind of order) if (kind !== "control") steady[kind].push(await mixedRun(images[kind], "steady"));
   }
-  const traceHashes = (of: typeof runs) => new Set([...of.plain, ...of.instrumented, ...(of === runs ? control : [])].map((r) => r.traceHash));
-  const hashes = traceHashes(runs);
-  if (hashes.size !== 1 || traceHashes(steady).size !== 1) throw new Error("the builds ran different event traces");
+  const traceHashes = (...of: Run[][]) => new Set(of.flat().map((r) => r.traceHash));
+  const hashes = traceHashes(runs.plain, runs.instrumented, control);
+  const steadyHashes = traceHashes(steady.plain, steady.instrumented);
+  if (hashes.size !== 1 || steadyHashes.size !== 1) throw new Error("the builds ran different event traces");
 
   // Per seed, both counted at once: valgrind runs each on one core.
   const counted: Array<{ seed: number; plain: number; instrumented: number }> = [];
   for (const seed of instructions ? SEEDS : []) {
     const [p, i] = await Promise.all([countInstructions("plain", last!.dir, seed, countedMode),
       countInstructions("instrumented", last!.dir, seed, countedMode)]);
-    if (p.traceHash !== i.traceHash || (seed === 1 && p.traceHash !== [...(countedMode === "boot" ? hashes : traceHashes(steady))][0])) {
+    if (p.traceHash !== i.traceHash || (seed === 1 && p.traceHash !== [...(countedMode === "boot" ? hashes : steadyHashes)][0])) {
       throw new Error(`the counted runs from seed ${seed} ran different event traces`);
     }
     counted.push({ seed, plain: p.instructions, instrumented: i.instructions });

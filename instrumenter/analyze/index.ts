@@ -69,14 +69,15 @@ function perFileCache(ctx: AnalysisContext): PerFile {
   };
   const identitiesOf = cached((sf) => collectFunctionIdentities(sf, modulePathOf(ctx, sf)));
   /** Each update point with the identity of the function holding it (a field function's is its initializer). */
-  const updatePointsOf = cached((sf) => findUpdatePoints(ctx, sf).map(({ call, holder }): UpdatePoint => {
+  const eventLoopsOf = cached((sf) => findEventLoops(ctx, sf));
+  const updatePointsOf = cached((sf) => findUpdatePoints(ctx, sf, eventLoopsOf(sf)).map(({ call, holder }): UpdatePoint => {
     const { line, character } = sf.getLineAndCharacterOfPosition(call.getStart(sf));
     const identity = identitiesOf(sf).find(({ node }) => node === holder
       || (ts.isPropertyDeclaration(node) && node.initializer !== undefined && skipWrappers(node.initializer) === holder));
     return { function: identity?.identity.qualifiedName ?? null, line: line + 1, column: character + 1 };
   }));
   return {
-    identitiesOf, updatePointsOf, eventLoopsOf: cached((sf) => findEventLoops(ctx, sf)),
+    identitiesOf, updatePointsOf, eventLoopsOf,
     allocationSitesOf: cached((sf) => collectAllocationSites(ctx, sf)),
   };
 }

@@ -11,10 +11,11 @@
  * progress there.
  *
  * The loop must be in an entry function: an exported function declaration that the
- * program never names (the kernel calls it; `ns["main"]` names it too). A loop in a function the program calls (a driver's wait
- * for its interrupt, a `serve()` that `main` awaits) waits inside its caller's work: a
- * process parked there is not request-free, and nothing else tells the runtime so.
- * Methods and closures are never entries: who calls them cannot be known.
+ * program never names (the kernel calls it; `ns["main"]` names it too). A loop in a
+ * function the program calls (a driver's wait for its interrupt, a `serve()` that
+ * `main` awaits) waits inside its caller's work: a process parked there is not
+ * request-free, and nothing else tells the runtime so. Methods and closures are never
+ * entries: who calls them cannot be known.
  */
 import ts from "../../os/boot/typescript.js";
 import { type AnalysisContext, isInOsTree, modulePathOf } from "./program.js";
@@ -30,9 +31,10 @@ export interface LocatedUpdatePoint {
   holder: ts.SignatureDeclaration;
 }
 
-/** Every update point of `sf`, in source order. */
-export function findUpdatePoints(ctx: AnalysisContext, sf: ts.SourceFile): LocatedUpdatePoint[] {
-  return findEventLoops(ctx, sf).filter((p) => isEntry(ctx, p.holder));
+/** Every update point of `sf`, in source order (of `loops`, its event loops, when already found). */
+export function findUpdatePoints(ctx: AnalysisContext, sf: ts.SourceFile,
+  loops = findEventLoops(ctx, sf)): LocatedUpdatePoint[] {
+  return loops.filter((p) => isEntry(ctx, p.holder));
 }
 
 /** Every event loop of `sf` with its awaited `receive`, whatever function holds it. */
